@@ -1,0 +1,186 @@
+"""Simulated D365 Finance & Operations + HighRadius landing zones with a ground truth.
+
+``simulate(cfg, out)`` writes ``out/d365/<table>/*.parquet``, ``out/highradius/<object>/*.csv``
+(every table and object of the raw landing contract) and ``out/ground_truth/``:
+
+- ``invoices.parquet``   one row per simulated invoice (the cases), with its final state;
+- ``events.parquet``     the true activity sequence of every invoice (codes, UTC times, order);
+- ``violations.parquet`` every dunning-policy violation in the data (rule, invoice);
+- ``faults.parquet``     every injected landing-zone fault and how it should be handled;
+- ``manifest.json``      parameters, as-of date and row counts.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from .config import SimConfig
+from .faults import VERSIONED_HR, FaultLog, HR_RECORD_KEY, inject_malformed_lines, inject_row_faults
+from .model import CODES, DAY, NEVER, World, generate
+from .tables import Lake, build_tables
+from .writer import Writer, extracted_at
+
+__all__ = ["SimConfig", "simulate", "ENUMS"]
+
+# enum labels as D365 exports them (srsanalysisenums); the project ships the same list as a seed
+ENUMS = [
+    ("LedgerTransType", 2, "Sales", "Sales order"), ("LedgerTransType", 8, "Cust", "Customer"),
+    ("LedgerTransType", 15, "Payment", "Payment"), ("LedgerTransType", 35, "WriteOff", "Write off"),
+    ("LedgerTransType", 36, "GeneralJournal", "General journal"),
+    ("CustVendorBlocked", 0, "No", "No"), ("CustVendorBlocked", 1, "Invoice", "Invoice"),
+    ("CustVendorBlocked", 2, "All", "All"), ("CustVendorBlocked", 3, "Payment", "Payment"),
+    ("NoYes", 0, "No", "No"), ("NoYes", 1, "Yes", "Yes"),
+    ("RefNum", 0, "SalesOrder", "Sales order"), ("RefNum", 1, "Project", "Project"),
+    ("RefNum", 2, "Cust", "Free text invoice"), ("RefNum", 3, "Interest", "Interest note"),
+    ("PrintPostCancel", 0, "Created", "Created"), ("PrintPostCancel", 2, "Posted", "Posted"),
+    ("PrintPostCancel", 3, "Canceled", "Canceled"),
+    ("CustVendDisputeStatus", 1, "Disputed", "Disputed"), ("CustVendDisputeStatus", 2, "PromiseToPay", "Promise to pay"),
+    ("CustVendDisputeStatus", 3, "Resolved", "Resolved"),
+    ("CustVendDisputeStatus", 4, "PromiseToPayBroken", "Promise to pay broken"),
+    ("CustVendDisputeStatus", 5, "PromiseToPayKept", "Promise to pay kept"),
+    ("smmActivityCategory", 0, "Appointment", "Appointment"), ("smmActivityCategory", 1, "Task", "Task"),
+    ("smmActivityCategory", 2, "Action", "Action"), ("smmActivityCategory", 3, "Event", "Event"),
+    ("CredManCreditLimitAdjStatus", 0, "Created", "Created"), ("CredManCreditLimitAdjStatus", 1, "Submitted", "Submitted"),
+    ("CredManCreditLimitAdjStatus", 2, "Approved", "Approved"), ("CredManCreditLimitAdjStatus", 3, "Rejected", "Rejected"),
+    ("CredManCreditLimitAdjStatus", 4, "Posted", "Posted"),
+    ("WorkflowTrackingType", 23, "Submission", "Submission"), ("WorkflowTrackingType", 4, "Approval", "Approval"),
+    ("WorkflowTrackingType", 19, "Rejection", "Rejection"),
+    ("LedgerJournalType", 7, "CustPayment", "Customer payment"),
+    ("LedgerJournalACType", 1, "Cust", "Customer"),
+]
+
+Progress = Callable[[str], None]
+
+
+def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) -> dict:
+    """Write a landing zone and its ground truth under ``out``; returns the manifest."""
+    out = Path(out)
+    step = progress or (lambda _msg: None)
+    rng = np.random.default_rng([cfg.seed, 1])
+    step("simulating the business")
+    world = generate(cfg)
+    step("building the raw tables")
+    d, hr, keys = build_tables(world, rng)
+    if cfg.include_enum_table:
+        enums = pd.DataFrame(ENUMS, columns=["enumname", "enumitemvalue", "enumitemname", "enumitemlabel"])
+        enums["languageid"] = "en-us"
+        enums["recid"] = np.arange(1, len(enums) + 1)  # not in the contract; only used for lake stamping
+        Lake(rng).stamp(enums, np.full(len(enums), world.start_day * DAY - 600 * DAY))
+        d["srsanalysisenums"] = enums
+    tzs = [c.timezone for c in world.companies]
+    for obj, df in hr.items():
+        df["extracted_at"] = extracted_at(df["_change_ts"].to_numpy(np.int64), df["_company"].to_numpy(np.int64), tzs, rng)
+        if obj in VERSIONED_HR and len(df):
+            # an extract is a snapshot: two changes before the same extract give one row
+            key = HR_RECORD_KEY[obj]
+            df = df.sort_values(key + ["_change_ts"], kind="stable")
+            hr[obj] = df[~df.duplicated(key + ["extracted_at"], keep="last") & ~_same_extract(df, key)]
+    log = FaultLog()
+    rates = cfg.fault_rates
+    inject_row_faults(d, hr, rates, rng, keys, True, log)
+
+    for sub in ("d365", "highradius", "ground_truth"):
+        if (out / sub).exists():
+            shutil.rmtree(out / sub)
+    writer = Writer(out)
+    files: list[Path] = []
+    counts: dict[str, int] = {}
+    try:
+        for table in writer.contract["d365"]:
+            if table not in d:
+                continue
+            step(f"writing d365/{table}")
+            files += writer.write_d365(table, d[table])
+            counts[f"d365.{table}"] = len(d[table])
+        for obj in writer.contract["highradius"]:
+            step(f"writing highradius/{obj}")
+            files += writer.write_highradius(obj, hr[obj], tzs, HR_RECORD_KEY[obj])
+            counts[f"highradius.{obj}"] = len(hr[obj])
+        inject_malformed_lines(out, files, rates.malformed_csv_line, rng, log)
+        step("writing the ground truth")
+        manifest = _write_truth(world, keys, log.frame(), out / "ground_truth", writer.con, counts)
+    finally:
+        writer.close()
+    return manifest
+
+
+def _same_extract(df: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """Rows whose next version (same record) lands in the same nightly extract."""
+    nxt = df.groupby(key, sort=False)["extracted_at"].shift(-1)
+    return (nxt.notna() & (nxt.fillna(-1).to_numpy(np.int64) // DAY == df["extracted_at"].to_numpy(np.int64) // DAY)).to_numpy()
+
+
+def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: duckdb.DuckDBPyConnection,
+                 counts: dict[str, int]) -> dict:
+    dest.mkdir(parents=True, exist_ok=True)
+    inv = w.inv
+    comp = keys["case_company"]
+    status = np.where(inv["wo_ts"] < NEVER, "written_off", np.where(inv["settled_ts"] < NEVER, "settled", "open"))
+    systems = np.array([c.collections_system for c in w.companies], dtype=object)
+    invoices = pd.DataFrame({
+        "invoice_index": np.arange(len(comp)), "company_code": comp, "invoice_id": keys["inv_id"],
+        "customer_account": w.cust["account"][inv["cust"]], "customer_segment": np.array(
+            ["Enterprise", "Mid-market", "Small business", "Public sector"], dtype=object)[inv["segment"]],
+        "payment_behaviour": np.array(["on_time", "late", "chronic_late", "disputing", "defaulting"], dtype=object)[inv["behaviour"]],
+        "collections_system": systems[inv["company"]], "currency": inv["currency"], "invoice_amount_cents": inv["amount"],
+        "invoice_day": inv["post_day"], "due_day": inv["due_day"], "status": status,
+        "settled_ts": np.where(inv["settled_ts"] < NEVER, inv["settled_ts"], -1),
+        "written_off_ts": np.where(inv["wo_ts"] < NEVER, inv["wo_ts"], -1)})
+    events = w.events
+    codes = pd.DataFrame({"activity_index": np.arange(len(CODES)), "activity_code": CODES})
+    dev = w.deviations
+    con.register("inv", invoices)
+    con.register("ev", events)
+    con.register("codes", codes)
+    con.register("dev", dev)
+    inv_sql = """
+        select company_code, invoice_id, lower(company_code) || ':' || invoice_id as case_id, customer_account,
+               customer_segment, payment_behaviour, collections_system, currency,
+               cast(invoice_amount_cents as decimal(18, 0)) / 100 as invoice_amount,
+               date '1970-01-01' + cast(invoice_day as integer) as invoice_date,
+               date '1970-01-01' + cast(due_day as integer) as due_date, status,
+               case when settled_ts >= 0 then make_timestamp(settled_ts * 1000000) end as settled_at,
+               case when written_off_ts >= 0 then make_timestamp(written_off_ts * 1000000) end as written_off_at
+        from inv order by company_code, invoice_id"""
+    ev_sql = """
+        select lower(i.company_code) || ':' || i.invoice_id as case_id, i.company_code, i.invoice_id,
+               row_number() over (partition by e.invoice_index order by e.ts, c.activity_index) as sequence,
+               c.activity_code, make_timestamp(e.ts * 1000000) as event_timestamp
+        from ev e join inv i using (invoice_index) join codes c using (activity_index)
+        order by case_id, sequence"""
+    dev_sql = """
+        select d.rule_id, i.company_code, i.invoice_id, lower(i.company_code) || ':' || i.invoice_id as case_id, d.detail
+        from dev d join inv i on i.invoice_index = d.invoice_index order by rule_id, company_code, invoice_id"""
+    try:
+        for name, sql in (("invoices", inv_sql), ("events", ev_sql), ("violations", dev_sql)):
+            con.execute(f"COPY ({sql}) TO '{(dest / (name + '.parquet')).as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+        con.register("faults", faults)
+        con.execute(f"COPY (select * from faults) TO '{(dest / 'faults.parquet').as_posix()}' (FORMAT parquet)")
+    finally:
+        for v in ("inv", "ev", "codes", "dev", "faults"):
+            try:
+                con.unregister(v)
+            except Exception:  # noqa: BLE001 - a view that was never registered
+                pass
+    cfg = asdict(w.cfg)
+    cfg["start"] = w.cfg.start.isoformat()
+    manifest = {
+        "generator": "c2c simulate",
+        "parameters": cfg,
+        "window": {"start_date": str(np.datetime64(w.start_day, "D")), "end_date_exclusive": str(np.datetime64(w.end_day, "D"))},
+        "as_of_date": str(np.datetime64(w.as_of_day, "D")),
+        "counts": {"invoices": int(len(invoices)), "events": int(len(events)), "violations": int(len(dev)),
+                   "faults": int(len(faults)), "rows": counts},
+        "violations_by_rule": {k: int(v) for k, v in dev["rule_id"].value_counts().sort_index().items()},
+        "faults_by_kind": {k: int(v) for k, v in faults["fault_kind"].value_counts().sort_index().items()},
+    }
+    (dest / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return manifest
