@@ -383,7 +383,8 @@ def generate(cfg: SimConfig) -> World:
     p_ts = np.where(batchable, p_ts[bfirst[bgroup]], p_ts)
     s_ts = np.where(batchable, p_ts + settle_secs, s_ts)
     s_ts = np.where(full_credit, cn_ts + settle_secs, s_ts)
-    kept_close = np.where(kept, r_ts + (HOUR + rng.random(n_inv) * 7 * HOUR).astype(np.int64), NEVER)
+    # the collector marks the promise kept when the receipt arrives, before it is posted (>= 15 min later)
+    kept_close = np.where(kept, r_ts + 60 + (rng.random(n_inv) * 540).astype(np.int64), NEVER)
     p_close_ts = np.where(kept, kept_close,
                           np.where(broken, clock.ts(p_date_day + 1, tod(rng, n_inv, 8, 12), i_comp), NEVER))
     settle_day = day_of(s_ts)

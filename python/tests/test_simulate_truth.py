@@ -1,0 +1,127 @@
+"""The ground truth agrees with the landing zone, and the policy violations are exactly the injected ones."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from .policy_oracle import evaluate
+
+
+def _truth(root: Path, name: str) -> pd.DataFrame:
+    return pd.read_parquet(root / "ground_truth" / f"{name}.parquet")
+
+
+@pytest.mark.parametrize("zone_name", ["zone_default", "zone_clean"])
+def test_every_truth_invoice_is_a_posted_invoice_in_custinvoicejour(zone_name, request):
+    root = request.getfixturevalue(zone_name)
+    inv = _truth(root, "invoices")
+    con = duckdb.connect()
+    con.register("truth", inv)
+    missing = con.execute(f"""
+        select count(*) from truth t
+        where not exists (select 1 from read_parquet('{root.as_posix()}/d365/custinvoicejour/*.parquet') j
+                          where upper(j.dataareaid) = t.company_code and j.invoiceid = t.invoice_id
+                            and j.duedate = t.due_date and j.invoiceamount = t.invoice_amount)""").fetchone()[0]
+    assert missing == 0
+    assert len(inv) == json.loads((root / "ground_truth" / "manifest.json").read_text())["counts"]["invoices"]
+
+
+@pytest.mark.parametrize("zone_name", ["zone_default", "zone_clean"])
+def test_truth_event_times_are_visible_in_the_raw_records(zone_name, request):
+    """Posting, letters, settlements and write-offs of the truth are found in the raw rows at the same second."""
+    root = request.getfixturevalue(zone_name).as_posix()
+    ev = _truth(Path(root), "events")
+    con = duckdb.connect()
+    con.register("ev", ev)
+    d = lambda t: f"read_parquet('{root}/d365/{t}/*.parquet')"  # noqa: E731
+    hr = lambda o: f"read_csv('{root}/highradius/{o}/*.csv', all_varchar=true, ignore_errors=true)"  # noqa: E731
+    checks = {
+        "INVOICE_POSTED": f"""select count(*) from ev e where activity_code = 'INVOICE_POSTED' and not exists (
+            select 1 from {d('custinvoicejour')} j where upper(j.dataareaid) = e.company_code
+              and j.invoiceid = e.invoice_id and j.createddatetime = e.event_timestamp)""",
+        "D365 letters": f"""select count(*) from ev e where activity_code like 'DUNNING_LETTER_%' and company_code = 'FRRT'
+            and not exists (select 1 from {d('custcollectionletterjour')} h join {d('custcollectionlettertrans')} l
+              using (collectionletternum) where h.status = 2 and l.invoice = e.invoice_id
+              and h.createddatetime = e.event_timestamp
+              and 'DUNNING_LETTER_' || h.collectionlettercode || '_SENT' = e.activity_code)""",
+        "HighRadius letters": f"""select count(*) from ev e where activity_code like 'DUNNING_LETTER_%' and company_code <> 'FRRT'
+            and not exists (select 1 from {hr('hr_correspondence')} c join {hr('hr_correspondence_invoice')} ci
+              using (correspondence_id) where ci.invoice_number = e.invoice_id and c.company_code = e.company_code
+              and cast(cast(c.sent_at as timestamptz) at time zone 'UTC' as timestamp) = e.event_timestamp
+              and 'DUNNING_LETTER_' || c.dunning_level || '_SENT' = e.activity_code)""",
+        "write-offs": f"""select count(*) from ev e where activity_code = 'INVOICE_WRITTEN_OFF' and not exists (
+            select 1 from {d('custtrans')} w join {d('custsettlement')} s on s.offsetrecid = w.recid
+              join {d('custtrans')} i on i.recid = s.transrecid
+            where w.transtype = 35 and i.invoice = e.invoice_id and w.createddatetime = e.event_timestamp)""",
+        "settlements": f"""select count(*) from ev e where activity_code = 'INVOICE_SETTLED' and not exists (
+            select 1 from {d('custsettlement')} s join {d('custtrans')} i on i.recid = s.transrecid
+            where i.invoice = e.invoice_id and upper(i.dataareaid) = e.company_code
+              and s.createddatetime = e.event_timestamp)""",
+    }
+    con.execute("set timezone = 'UTC'")
+    for what, sql in checks.items():
+        assert con.execute(sql).fetchone()[0] == 0, f"{what}: truth events without a raw record"
+    counts = Counter(ev["activity_code"])
+    for code in ("INVOICE_CREATED", "INVOICE_POSTED", "DUE_DATE_PASSED", "DUNNING_LETTER_1_SENT", "DUNNING_LETTER_3_SENT",
+                 "PAYMENT_RECEIVED", "PAYMENT_POSTED", "INVOICE_SETTLED", "INVOICE_WRITTEN_OFF", "DISPUTE_OPENED",
+                 "DISPUTE_RESOLVED", "PROMISE_TO_PAY_MADE", "PROMISE_TO_PAY_KEPT", "PROMISE_TO_PAY_BROKEN",
+                 "COLLECTION_CALL_MADE", "PAYMENT_REMINDER_SENT", "CREDIT_LIMIT_REQUESTED", "CREDIT_LIMIT_APPROVED",
+                 "CREDIT_LIMIT_REJECTED"):
+        assert counts[code] > 0, f"no {code} in the simulated truth"
+
+
+@pytest.mark.parametrize("zone_name", ["zone_default", "zone_clean"])
+def test_policy_violations_are_exactly_the_injected_ones(zone_name, request):
+    """An independent reading of R01-R09 on the true sequences finds the injected deviations, and nothing else."""
+    root = request.getfixturevalue(zone_name)
+    ev = _truth(root, "events")
+    inv = _truth(root, "invoices")
+    truth = _truth(root, "violations")
+    as_of = json.loads((root / "ground_truth" / "manifest.json").read_text())["as_of_date"]
+    found = evaluate(ev, inv, as_of)
+    key = ["company_code", "invoice_id", "rule_id"]
+    a = set(map(tuple, found[key].to_numpy()))
+    b = set(map(tuple, truth[key].to_numpy()))
+    assert a - b == set(), f"violations in the data that the truth does not list: {sorted(a - b)[:10]}"
+    assert b - a == set(), f"listed violations that are not in the data: {sorted(b - a)[:10]}"
+    per_rule = Counter(r for _, _, r in b)
+    assert set(per_rule) == {f"R0{i}" for i in range(1, 10)}, f"every rule injected at least once: {per_rule}"
+    assert truth.groupby(["company_code", "invoice_id"]).size().max() == 1, "at most one injected rule per invoice"
+
+
+def test_events_are_ordered_and_cases_start_with_creation(zone_default):
+    ev = _truth(zone_default, "events")
+    assert ev["case_id"].str.match(r"^[a-z0-9]+:").all()
+    first = ev[ev["sequence"] == 1]["activity_code"].value_counts()
+    assert set(first.index) <= {"INVOICE_CREATED", "CREDIT_LIMIT_REQUESTED"}
+    ordered = ev.sort_values(["case_id", "sequence"])
+    assert (ordered.groupby("case_id")["event_timestamp"].diff().dropna() >= pd.Timedelta(0)).all()
+    terminal = ev[ev.activity_code.isin(["INVOICE_SETTLED", "INVOICE_WRITTEN_OFF"])]
+    assert terminal.groupby("case_id").size().max() == 1, "one terminal event per case"
+    last = ordered.groupby("case_id").tail(1)
+    r06 = _truth(zone_default, "violations").query("rule_id == 'R06'").case_id  # letters after settlement
+    closed = last[last.case_id.isin(terminal.case_id) & ~last.case_id.isin(r06)]
+    assert closed.activity_code.isin(["INVOICE_SETTLED", "INVOICE_WRITTEN_OFF"]).all(), "nothing happens after closure"
+
+
+def test_payment_behaviour_differs_by_segment():
+    """Enough customers (1,600) that the segment mix shows: small businesses default and pay late more."""
+    import numpy as np
+
+    from c2c.simulate import SimConfig
+    from c2c.simulate.model import NEVER, generate
+
+    w = generate(SimConfig(invoices=40_000, seed=3, faults="none"))
+    seg, inv = w.inv["segment"], w.inv
+    written_off = inv["wo_ts"] < NEVER
+    days_late = np.where(inv["settled_ts"] < NEVER, inv["settled_ts"] // 86_400 - inv["due_day"], np.nan)
+    small, enterprise = seg == 2, seg == 0
+    assert written_off[small].mean() > 2 * written_off[enterprise].mean()
+    assert np.nanmedian(days_late[small]) > np.nanmedian(days_late[enterprise])
+    assert set(np.unique(w.cust["behaviour"])) == {0, 1, 2, 3, 4}
