@@ -1,0 +1,92 @@
+# credit-to-cash: everyday commands. Needs GNU make, Python 3.11+ and a C compiler.
+#   make demo    simulate a landing zone and build everything on it
+#   make test    unit tests, a build of a small simulated landing zone, SQL lint
+# Commands run from the virtual environment .venv (created on first use), never from
+# an activated shell.
+
+PYTHON ?= python3
+VENV = .venv
+BIN = $(VENV)/bin
+INSTALLED = $(VENV)/.installed
+DBT = $(BIN)/dbt
+DBT_FLAGS = --profiles-dir . --project-dir .
+
+# Demo: the simulated landing zone and the database built from it.
+DEMO_RAW = data/raw
+C2C_DUCKDB_PATH ?= data/c2c.duckdb
+# Tests: a small landing zone of their own, rebuilt on every run.
+CI_DIR = data/ci
+CI_ENV = C2C_RAW_ROOT=$(CI_DIR)/raw C2C_DUCKDB_PATH=$(CI_DIR)/c2c.duckdb
+
+# SQL folders that hold SQL files (sqlfluff fails on a folder with nothing to lint).
+SQL_DIRS = $(foreach dir,models macros analyses tests,$(if $(shell find $(dir) -name '*.sql' 2>/dev/null | head -n 1),$(dir)))
+# GNU time reports peak memory; fall back to the shell's timing where it is missing.
+TIME = $(if $(wildcard /usr/bin/time),/usr/bin/time -v,time)
+
+.DEFAULT_GOAL := help
+.PHONY: help venv install demo test pytest dbt-test lint bench bench-simulate clean distclean
+
+help:
+	@echo "make demo            simulate a landing zone ($(DEMO_RAW)) and build it into $(C2C_DUCKDB_PATH)"
+	@echo "make test            unit tests, dbt build of a small simulated landing zone, SQL lint"
+	@echo "make lint            SQL lint (sqlfluff)"
+	@echo "make bench-simulate  time the simulator on 1,000,000 invoices"
+	@echo "make install         create .venv and install the project (done by the targets above)"
+	@echo "make clean           remove data/, target/ and logs/ (keeps .venv)"
+	@echo "make distclean       clean, and remove .venv and Python build files"
+
+venv: $(INSTALLED)
+install: $(INSTALLED)
+
+# Reinstalled only when the dependencies change; the package itself is installed
+# editable, so edits to python/ need no reinstall.
+$(INSTALLED): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+		{ echo "Python 3.11 or newer is needed; run: make PYTHON=/path/to/python3.11 ..." >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
+		{ echo "Could not create $(VENV) (on Debian/Ubuntu: apt install python3-venv)" >&2; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	@touch $@
+
+demo: $(INSTALLED)
+	$(BIN)/c2c simulate --invoices 20000 --seed 42 --out $(DEMO_RAW) --faults default
+	@mkdir -p $(dir $(C2C_DUCKDB_PATH))
+	@# build loads the seeds, then runs every model and test in dependency order
+	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(DBT) build $(DBT_FLAGS)
+	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(DBT) docs generate $(DBT_FLAGS)
+	@echo
+	@echo "Done. Results:"
+	@echo "  landing zone (simulated)  $(DEMO_RAW)/"
+	@echo "  DuckDB database           $(C2C_DUCKDB_PATH)   (open with: $(BIN)/python -c \"import duckdb; duckdb.connect('$(C2C_DUCKDB_PATH)').sql('show all tables').show()\")"
+	@echo "  dbt docs and artefacts    target/   (browse with: $(DBT) docs serve $(DBT_FLAGS))"
+
+# One after the other (not as prerequisites): under make -j the steps would share data/ci.
+test: $(INSTALLED)
+	@$(MAKE) --no-print-directory pytest
+	@$(MAKE) --no-print-directory dbt-test
+	@$(MAKE) --no-print-directory lint
+
+pytest: $(INSTALLED)
+	$(BIN)/python -m pytest python/tests
+
+dbt-test: $(INSTALLED)
+	rm -rf $(CI_DIR)
+	$(BIN)/c2c simulate --invoices 800 --seed 7 --out $(CI_DIR)/raw --faults default
+	$(CI_ENV) $(DBT) build $(DBT_FLAGS) --target ci
+
+lint: $(INSTALLED)
+	@mkdir -p $(CI_DIR)
+	$(if $(SQL_DIRS),$(CI_ENV) $(BIN)/sqlfluff lint $(SQL_DIRS),@echo "no SQL files to lint")
+
+bench: bench-simulate
+
+bench-simulate: $(INSTALLED)
+	$(TIME) $(BIN)/c2c simulate --invoices 1000000 --seed 1 --out data/bench/raw --faults default
+
+clean:
+	rm -rf data target logs
+
+distclean: clean
+	rm -rf $(VENV) python/*.egg-info build dist .pytest_cache
+	find python -name __pycache__ -type d -prune -exec rm -rf {} +

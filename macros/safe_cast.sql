@@ -1,0 +1,18 @@
+{#- Cast that yields NULL instead of failing when a value does not convert.
+    Engines with try_cast use it; the default is a plain cast (such an engine
+    fails on a bad value rather than hiding it). -#}
+{% macro safe_cast(expr, type) -%}
+    {{ return(adapter.dispatch('safe_cast', 'credit_to_cash')(expr, type)) }}
+{%- endmacro %}
+
+{% macro default__safe_cast(expr, type) -%}
+    cast({{ expr }} as {{ type }})
+{%- endmacro %}
+
+{% macro duckdb__safe_cast(expr, type) -%}
+    try_cast({{ expr }} as {{ type }})
+{%- endmacro %}
+
+{% macro spark__safe_cast(expr, type) -%}
+    try_cast({{ expr }} as {{ type }})
+{%- endmacro %}
