@@ -59,6 +59,21 @@ def test_truth_event_times_are_visible_in_the_raw_records(zone_name, request):
             select 1 from {d('custtrans')} w join {d('custsettlement')} s on s.offsetrecid = w.recid
               join {d('custtrans')} i on i.recid = s.transrecid
             where w.transtype = 35 and i.invoice = e.invoice_id and w.createddatetime = e.event_timestamp)""",
+        "D365 disputes and promises": f"""select count(*) from ev e where company_code = 'FRRT'
+            and activity_code in ('DISPUTE_OPENED', 'DISPUTE_RESOLVED', 'PROMISE_TO_PAY_MADE', 'PROMISE_TO_PAY_KEPT',
+                                  'PROMISE_TO_PAY_BROKEN')
+            and not exists (select 1 from {d('custdisputehistory')} h join {d('custtrans')} i on i.recid = h.custtrans
+              where i.invoice = e.invoice_id and h.createddatetime = e.event_timestamp and (h.isdelete is null)
+              and h.status = case e.activity_code when 'DISPUTE_OPENED' then 1 when 'PROMISE_TO_PAY_MADE' then 2
+                  when 'DISPUTE_RESOLVED' then 3 when 'PROMISE_TO_PAY_BROKEN' then 4 else 5 end)""",
+        "HighRadius disputes": f"""select count(*) from ev e where company_code <> 'FRRT' and activity_code = 'DISPUTE_OPENED'
+            and not exists (select 1 from {hr('hr_dispute')} x where x.invoice_number = e.invoice_id
+              and x.company_code = e.company_code
+              and cast(cast(x.opened_at as timestamptz) at time zone 'UTC' as timestamp) = e.event_timestamp)""",
+        "HighRadius promises": f"""select count(*) from ev e where company_code <> 'FRRT' and activity_code = 'PROMISE_TO_PAY_MADE'
+            and not exists (select 1 from {hr('hr_promise_to_pay')} x where x.invoice_number = e.invoice_id
+              and x.company_code = e.company_code
+              and cast(cast(x.created_at as timestamptz) at time zone 'UTC' as timestamp) = e.event_timestamp)""",
         "settlements": f"""select count(*) from ev e where activity_code = 'INVOICE_SETTLED' and not exists (
             select 1 from {d('custsettlement')} s join {d('custtrans')} i on i.recid = s.transrecid
             where i.invoice = e.invoice_id and upper(i.dataareaid) = e.company_code
