@@ -39,9 +39,13 @@ class Lake:
     def __init__(self, rng: np.random.Generator):
         self.rng = rng
 
-    def stamp(self, df: pd.DataFrame, change_ts: np.ndarray, deleted: np.ndarray | None = None) -> pd.DataFrame:
+    def stamp(self, df: pd.DataFrame, change_ts: np.ndarray, deleted: np.ndarray | None = None,
+              after: np.ndarray | None = None) -> pd.DataFrame:
+        """``after``: sink times of the record's previous version, which this one must follow."""
         n = len(df)
         sink = np.asarray(change_ts, dtype=np.int64) + 60 + (self.rng.random(n) * 900).astype(np.int64)
+        if after is not None:
+            sink = np.maximum(sink, np.asarray(after, dtype=np.int64) + 1)
         df["sinkmodifiedon"] = sink
         flag = np.zeros(n, dtype=bool) if deleted is None else np.asarray(deleted, dtype=bool)
         df["isdelete"] = pd.array(np.where(flag, 1, pd.NA), dtype="Int64")  # live rows: NULL, as Synapse Link
@@ -116,7 +120,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     drafts_v2["invoiceid"] = inv_id[dr]
     drafts_v2["posted"] = pd.array(np.ones(len(dr)), dtype="int32")
     lake.stamp(drafts_v1, inv["created_ts"][dr])
-    lake.stamp(drafts_v2, inv["posted_ts"][dr])
+    lake.stamp(drafts_v2, inv["posted_ts"][dr], after=drafts_v1["sinkmodifiedon"].to_numpy())
     d["custinvoicetable"] = pd.concat([drafts_v1, drafts_v2], ignore_index=True)
 
     cn = w.credit_notes
@@ -187,7 +191,8 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     ct_inv_v2["lastsettledate"] = np.where(last_settle[changed] > 0, last_settle[changed] // DAY, NEVER_DAY)
     ct_inv_v2["collectionlettercode"] = max_level[changed]
     lake.stamp(ct_inv_v1, inv["posted_ts"])
-    lake.stamp(ct_inv_v2, np.maximum(last_settle[changed], last_letter[changed]) + 5)
+    lake.stamp(ct_inv_v2, np.maximum(last_settle[changed], last_letter[changed]) + 5,
+               after=ct_inv_v1["sinkmodifiedon"].to_numpy()[changed])
     cn_acc = i_acc[cn_inv]
     ct_cn = lake.stamp(pd.DataFrame({
         "recid": ct_cn_recid, "dataareaid": comp_code[i_comp[cn_inv]], "accountnum": cn_acc, "invoice": cn_id,
@@ -253,7 +258,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     lj_v2["posted"] = 1
     lj_v2["posteddatetime"] = pay["posted_ts"][jp][j_posted]
     lake.stamp(lj_v1, j_created)
-    lake.stamp(lj_v2, pay["posted_ts"][jp][j_posted])
+    lake.stamp(lj_v2, pay["posted_ts"][jp][j_posted], after=lj_v1["sinkmodifiedon"].to_numpy()[j_posted])
     lj = pd.concat([lj_v1, lj_v2], ignore_index=True)
     for col in ("journaltype", "posted"):
         lj[col] = pd.array(lj[col].to_numpy(), dtype="int32")
@@ -292,7 +297,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     ccl_v2["status"] = l_final[fin]
     ccl_v2["printdate"] = np.where(printed[fin], l_ts[fin] // DAY, NEVER_DAY)
     lake.stamp(ccl_v1, l_ts - 300)
-    lake.stamp(ccl_v2, l_ts[fin] + 600)
+    lake.stamp(ccl_v2, l_ts[fin] + 600, after=ccl_v1["sinkmodifiedon"].to_numpy()[fin])
     ccl = pd.concat([ccl_v1, ccl_v2], ignore_index=True)
     for col in ("collectionlettercode", "status"):
         ccl[col] = pd.array(ccl[col].to_numpy(), dtype="int32")
@@ -368,7 +373,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     adj_v2["posted"] = np.where(final_status[decided] == 4, 1, 0)
     adj_v2["posteddate"] = np.where(final_status[decided] == 4, dec[decided] // DAY, NEVER_DAY)
     lake.stamp(adj_v1, req_ts)
-    lake.stamp(adj_v2, np.where(decided, dec, 0)[decided])
+    lake.stamp(adj_v2, dec[decided], after=adj_v1["sinkmodifiedon"].to_numpy()[decided])
     adj = pd.concat([adj_v1, adj_v2], ignore_index=True)
     for col in ("status", "posted"):
         adj[col] = pd.array(adj[col].to_numpy(), dtype="int32")

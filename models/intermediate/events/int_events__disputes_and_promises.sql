@@ -1,0 +1,148 @@
+-- grain: one row per dispute or promise-to-pay event of an invoice
+-- HighRadius: a dispute opens at opened_at and is resolved at resolved_at; a promise is made at
+-- created_at and is kept or broken at status_changed_at. D365: every status change of
+-- custdisputehistory (1 Disputed, 2 Promise to pay, 3 Resolved, 4 Broken, 5 Kept) is an event.
+with invoices as (
+
+    select * from {{ ref('int_invoices_identified') }}
+
+),
+
+hr_disputes as (
+
+    select * from {{ ref('stg_highradius__hr_dispute') }}
+
+),
+
+hr_promises as (
+
+    select * from {{ ref('stg_highradius__hr_promise_to_pay') }}
+
+),
+
+d365_history as (
+
+    select * from {{ ref('stg_d365__custdisputehistory') }}
+
+),
+
+hr_events as (
+
+    select
+        hr_disputes.company_code,
+        hr_disputes.invoice_number,
+        'DISPUTE_OPENED' as activity_code,
+        hr_disputes.opened_at as event_timestamp,
+        hr_disputes.owner_id as resource,
+        'hr_dispute' as source_table,
+        hr_disputes.source_record_id,
+        hr_disputes.amount,
+        hr_disputes.customer_reason_code as reason_code
+    from hr_disputes
+    where hr_disputes.opened_at is not null
+
+    union all
+
+    select
+        hr_disputes.company_code,
+        hr_disputes.invoice_number,
+        'DISPUTE_RESOLVED' as activity_code,
+        hr_disputes.resolved_at as event_timestamp,
+        hr_disputes.owner_id as resource,
+        'hr_dispute' as source_table,
+        hr_disputes.source_record_id,
+        hr_disputes.amount,
+        hr_disputes.resolution_type as reason_code
+    from hr_disputes
+    where hr_disputes.resolved_at is not null
+
+    union all
+
+    select
+        hr_promises.company_code,
+        hr_promises.invoice_number,
+        'PROMISE_TO_PAY_MADE' as activity_code,
+        hr_promises.created_at as event_timestamp,
+        hr_promises.created_by as resource,
+        'hr_promise_to_pay' as source_table,
+        hr_promises.source_record_id,
+        hr_promises.promised_amount as amount,
+        cast(null as {{ dbt.type_string() }}) as reason_code
+    from hr_promises
+    where hr_promises.created_at is not null
+
+    union all
+
+    select
+        hr_promises.company_code,
+        hr_promises.invoice_number,
+        -- a promise kept only in part is a broken promise
+        case when hr_promises.status = 'KEPT' then 'PROMISE_TO_PAY_KEPT' else 'PROMISE_TO_PAY_BROKEN' end
+            as activity_code,
+        hr_promises.status_changed_at as event_timestamp,
+        hr_promises.created_by as resource,
+        'hr_promise_to_pay' as source_table,
+        hr_promises.source_record_id,
+        hr_promises.promised_amount as amount,
+        hr_promises.status as reason_code
+    from hr_promises
+    where hr_promises.status in ('KEPT', 'PARTIALLY_KEPT', 'BROKEN')
+
+),
+
+from_highradius as (
+
+    select
+        invoices.case_id,
+        hr_events.activity_code,
+        hr_events.event_timestamp,
+        hr_events.resource,
+        'collector' as resource_type,
+        'highradius' as source_system,
+        hr_events.source_table,
+        hr_events.source_record_id,
+        cast(null as {{ dbt.type_int() }}) as dunning_level,
+        hr_events.amount,
+        invoices.currency,
+        hr_events.reason_code
+    from hr_events
+    inner join invoices
+        on invoices.company_code = hr_events.company_code
+        and invoices.invoice_id = hr_events.invoice_number
+    where invoices.collections_system = 'HIGHRADIUS'
+
+),
+
+from_d365 as (
+
+    select
+        invoices.case_id,
+        case d365_history.status
+            when 1 then 'DISPUTE_OPENED'
+            when 2 then 'PROMISE_TO_PAY_MADE'
+            when 3 then 'DISPUTE_RESOLVED'
+            when 4 then 'PROMISE_TO_PAY_BROKEN'
+            when 5 then 'PROMISE_TO_PAY_KEPT'
+        end as activity_code,
+        d365_history.createddatetime as event_timestamp,
+        d365_history.createdby as resource,
+        'collector' as resource_type,
+        'd365' as source_system,
+        'custdisputehistory' as source_table,
+        d365_history.source_record_id,
+        cast(null as {{ dbt.type_int() }}) as dunning_level,
+        cast(null as {{ dbt.type_numeric() }}) as amount,
+        invoices.currency,
+        d365_history.reasoncode as reason_code
+    from d365_history
+    inner join invoices
+        on invoices.company_code = d365_history.company_code
+        and invoices.custtrans_recid = d365_history.custtrans
+    where invoices.collections_system = 'D365'
+        and d365_history.status between 1 and 5
+
+)
+
+select * from from_highradius
+union all
+select * from from_d365

@@ -1,0 +1,152 @@
+-- grain: one row per case: a customer invoice (case_id)
+-- What each invoice is and where it stands as of the as-of date (var as_of_date, default the
+-- date of the latest event), with its throughput times.
+with invoices as (
+
+    select * from {{ ref('int_invoices_identified') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('int_customers_unified') }}
+
+),
+
+events as (
+
+    select * from {{ ref('event_log') }}
+
+),
+
+settlements as (
+
+    select * from {{ ref('stg_d365__custsettlement') }}
+
+),
+
+companies as (
+
+    select * from {{ ref('company_settings') }}
+
+),
+
+fx as (
+
+    select * from {{ ref('fx_rates') }}
+    where reporting_currency = '{{ var("reporting_currency") }}'
+
+),
+
+as_of as (
+
+    select
+        {% if var('as_of_date') %}
+        cast('{{ var("as_of_date") }}' as date) as as_of_date
+        {% else %}
+        cast(max(event_timestamp) as date) as as_of_date
+        {% endif %}
+    from events
+    where source_system <> 'derived'
+
+),
+
+event_facts as (
+
+    select
+        case_id,
+        min(event_timestamp) as first_event_at,
+        max(event_timestamp) as last_event_at,
+        count(*) as event_count,
+        max(case when activity_code = 'INVOICE_SETTLED' then event_timestamp end) as settled_at,
+        max(case when activity_code = 'INVOICE_WRITTEN_OFF' then event_timestamp end) as written_off_at,
+        max(dunning_level) as max_dunning_level,
+        min(case when activity_code like 'DUNNING_LETTER_%' then event_timestamp end) as first_letter_at,
+        sum(case when activity_code = 'DISPUTE_OPENED' then 1 else 0 end) as disputes_opened,
+        sum(case when activity_code = 'DISPUTE_RESOLVED' then 1 else 0 end) as disputes_resolved,
+        max(case when resource_type = 'collector' then resource end) as last_collector
+    from events
+    group by case_id
+
+),
+
+settled_amounts as (
+
+    select
+        invoices.case_id,
+        sum(settlements.settleamountcur) as settled_amount
+    from invoices
+    inner join settlements
+        on settlements.company_code = invoices.company_code
+        and settlements.transrecid = invoices.custtrans_recid
+    group by invoices.case_id
+
+),
+
+final as (
+
+    select
+        invoices.case_id,
+        invoices.company_code,
+        invoices.invoice_id,
+        invoices.customer_id,
+        {{ pseudonymise('customers.customer_name', 'customer') }} as customer_name,
+        customers.customer_segment,
+        customers.customer_group,
+        invoices.payment_terms_id,
+        customers.payment_terms_days,
+        invoices.collections_system,
+        coalesce(customers.collector_id, event_facts.last_collector) as collector_id,
+        invoices.invoice_origin,
+        invoices.invoice_date,
+        invoices.due_date,
+        invoices.invoice_created_at,
+        invoices.invoice_posted_at,
+        event_facts.first_letter_at,
+        event_facts.settled_at,
+        event_facts.written_off_at,
+        as_of.as_of_date,
+        invoices.currency,
+        companies.accounting_currency,
+        '{{ var("reporting_currency") }}' as reporting_currency,
+        invoices.invoice_amount,
+        invoices.invoice_amount_accounting,
+        cast(invoices.invoice_amount_accounting * fx.rate as {{ dbt.type_numeric() }}) as invoice_amount_reporting,
+        coalesce(settled_amounts.settled_amount, 0) as settled_amount,
+        case
+            when event_facts.written_off_at is not null then 'written off'
+            when event_facts.settled_at is not null then 'settled'
+            when event_facts.disputes_opened > event_facts.disputes_resolved then 'disputed'
+            when coalesce(settled_amounts.settled_amount, 0) > 0 then 'partially paid'
+            else 'open'
+        end as status,
+        coalesce(event_facts.max_dunning_level, 0) as max_dunning_level,
+        case
+            when event_facts.settled_at is null and event_facts.written_off_at is null
+                then {{ dbt.datediff('invoices.due_date', 'as_of.as_of_date', 'day') }}
+        end as days_past_due,
+        event_facts.event_count,
+        {{ dbt.datediff('invoices.invoice_created_at', 'event_facts.last_event_at', 'second') }} / 86400.0
+            as throughput_days,
+        case
+            when coalesce(event_facts.settled_at, event_facts.written_off_at) is not null
+                then {{ dbt.datediff('invoices.invoice_created_at', 'coalesce(event_facts.settled_at, event_facts.written_off_at)', 'second') }} / 86400.0
+        end as invoice_to_close_days
+    from invoices
+    cross join as_of
+    left join customers
+        on customers.company_code = invoices.company_code
+        and customers.customer_id = invoices.customer_id
+    left join event_facts
+        on event_facts.case_id = invoices.case_id
+    left join settled_amounts
+        on settled_amounts.case_id = invoices.case_id
+    left join companies
+        on companies.company_code = invoices.company_code
+    left join fx
+        on fx.currency_code = companies.accounting_currency
+        and invoices.invoice_date between fx.valid_from and fx.valid_to
+
+)
+
+select * from final

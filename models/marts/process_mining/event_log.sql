@@ -1,0 +1,145 @@
+-- grain: one row per event (event_id); one case per customer invoice
+-- The canonical event log: every activity of the credit-to-cash process, from the credit-limit
+-- request to settlement or write-off, in UTC, with lineage to the raw record.
+-- Ordering rule everywhere: (case_id, event_timestamp, activity_order, event_id).
+with invoices as (
+
+    select * from {{ ref('int_invoices_identified') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('activity_catalogue') }}
+
+),
+
+source_events as (
+
+    select * from {{ ref('int_events__invoices') }}
+    union all
+    select * from {{ ref('int_events__credit_limits') }}
+    union all
+    select * from {{ ref('int_events__dunning') }}
+    union all
+    select * from {{ ref('int_events__collection_calls') }}
+    union all
+    select * from {{ ref('int_events__disputes_and_promises') }}
+    union all
+    select * from {{ ref('int_events__payments') }}
+    union all
+    select * from {{ ref('int_events__closure') }}
+
+),
+
+as_of as (
+
+    select
+        {% if var('as_of_date') %}
+        cast('{{ var("as_of_date") }}' as date) as as_of_date
+        {% else %}
+        cast(max(event_timestamp) as date) as as_of_date
+        {% endif %}
+    from source_events
+
+),
+
+closed as (
+
+    select
+        case_id,
+        min(event_timestamp) as closed_at
+    from source_events
+    where activity_code in ('INVOICE_SETTLED', 'INVOICE_WRITTEN_OFF')
+    group by case_id
+
+),
+
+due_date_passed as (
+
+    -- derived: 00:00 UTC of the day after the due date, if the invoice was still open then
+    select
+        invoices.case_id,
+        'DUE_DATE_PASSED' as activity_code,
+        cast({{ dbt.dateadd('day', 1, 'invoices.due_date') }} as {{ dbt.type_timestamp() }}) as event_timestamp,
+        'system' as resource,
+        'system' as resource_type,
+        'derived' as source_system,
+        'custinvoicejour' as source_table,
+        invoices.source_record_id,
+        cast(null as {{ dbt.type_int() }}) as dunning_level,
+        cast(null as {{ dbt.type_numeric() }}) as amount,
+        invoices.currency,
+        cast(null as {{ dbt.type_string() }}) as reason_code
+    from invoices
+    cross join as_of
+    left join closed
+        on closed.case_id = invoices.case_id
+    where invoices.due_date is not null
+        and {{ dbt.dateadd('day', 1, 'invoices.due_date') }} <= as_of.as_of_date
+        and (closed.closed_at is null
+            or closed.closed_at > cast({{ dbt.dateadd('day', 1, 'invoices.due_date') }} as {{ dbt.type_timestamp() }}))
+
+),
+
+all_events as (
+
+    select * from source_events
+    where event_timestamp is not null
+    union all
+    select * from due_date_passed
+
+),
+
+final as (
+
+    select
+        {{ dbt.hash("all_events.source_system || '|' || all_events.source_table || '|' || all_events.source_record_id || '|' || all_events.activity_code || '|' || all_events.case_id") }}
+            as event_id,
+        all_events.case_id,
+        invoices.company_code,
+        invoices.invoice_id,
+        invoices.customer_id,
+        catalogue.label_en as activity,
+        all_events.activity_code,
+        catalogue.activity_order,
+        cast(all_events.event_timestamp as {{ dbt.type_timestamp() }}) as event_timestamp,
+        {{ pseudonymise("case when all_events.resource_type = 'system' then null else all_events.resource end", 'worker') }}
+            as resource_pseudonymised,
+        all_events.resource,
+        all_events.resource_type,
+        all_events.source_system,
+        all_events.source_table,
+        all_events.source_record_id,
+        all_events.dunning_level,
+        cast(all_events.amount as {{ dbt.type_numeric() }}) as amount,
+        all_events.currency,
+        all_events.reason_code
+    from all_events
+    inner join invoices
+        on invoices.case_id = all_events.case_id
+    inner join catalogue
+        on catalogue.activity_code = all_events.activity_code
+
+)
+
+select
+    event_id,
+    case_id,
+    company_code,
+    invoice_id,
+    customer_id,
+    activity,
+    activity_code,
+    activity_order,
+    event_timestamp,
+    {% if var('pseudonymise', false) %}coalesce(resource_pseudonymised, resource){% else %}resource{% endif %} as resource,
+    resource_type,
+    source_system,
+    source_table,
+    source_record_id,
+    dunning_level,
+    amount,
+    currency,
+    reason_code
+from final

@@ -1,0 +1,81 @@
+-- grain: one row per current record of d365.credmancreditlimitadjtrans (company, recid); rows that cannot be used carry a quarantine_reason
+with source as (
+
+    select * from {{ source('d365', 'credmancreditlimitadjtrans') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by {{ normalise_company('dataareaid') }}, recid
+            order by versionnumber desc, sinkmodifiedon desc, coalesce(isdelete, 0) desc
+        ) as version_rank
+    from source
+
+),
+
+current_rows as (
+
+    -- the latest version of each record, unless it is a deletion; rows without a key
+    -- are kept as they are so that they reach the quarantine
+    select * from ranked
+    where (recid is null or dataareaid is null) or (version_rank = 1 and coalesce(isdelete, 0) <> 1)
+
+),
+
+typed as (
+
+    select
+        cast(recid as {{ dbt.type_string() }}) as source_record_id,
+        {{ normalise_company('dataareaid') }} as company_code,
+        {{ safe_cast('recid', dbt.type_bigint()) }} as recid,
+        nullif(trim(journalid), '') as journalid,
+        {{ safe_cast('linenum', dbt.type_numeric()) }} as linenum,
+        nullif(trim(custaccount), '') as custaccount,
+        {{ safe_cast('creditmax', dbt.type_numeric()) }} as creditmax,
+        {{ safe_cast('creditmaxnew', dbt.type_numeric()) }} as creditmaxnew,
+        {{ d365_date('fromdate') }} as fromdate,
+        {{ d365_timestamp('createddatetime') }} as createddatetime,
+        {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
+        versionnumber as lake_version_number,
+        (
+            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
+            or (linenum is not null and {{ safe_cast('linenum', dbt.type_numeric()) }} is null)
+            or (creditmax is not null and {{ safe_cast('creditmax', dbt.type_numeric()) }} is null)
+            or (creditmaxnew is not null and {{ safe_cast('creditmaxnew', dbt.type_numeric()) }} is null)
+            or (fromdate is not null and {{ safe_cast('fromdate', 'date') }} is null)
+            or (createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null)
+        ) as has_unparseable_value,
+        case
+            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
+            when linenum is not null and {{ safe_cast('linenum', dbt.type_numeric()) }} is null then 'linenum'
+            when creditmax is not null and {{ safe_cast('creditmax', dbt.type_numeric()) }} is null then 'creditmax'
+            when creditmaxnew is not null and {{ safe_cast('creditmaxnew', dbt.type_numeric()) }} is null then 'creditmaxnew'
+            when fromdate is not null and {{ safe_cast('fromdate', 'date') }} is null then 'fromdate'
+            when createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null then 'createddatetime'
+        end as unparseable_column
+    from current_rows
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when typed.recid is null or typed.company_code is null or typed.journalid is null or typed.custaccount is null then 'MISSING_KEY'
+            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+        end as quarantine_reason,
+        case
+            when typed.recid is null or typed.company_code is null or typed.journalid is null or typed.custaccount is null then case when typed.recid is null then 'recid is missing' when typed.company_code is null then 'company_code is missing' when typed.journalid is null then 'journalid is missing' when typed.custaccount is null then 'custaccount is missing' end
+            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
+        end as quarantine_detail
+    from typed
+
+
+)
+
+select * from checked

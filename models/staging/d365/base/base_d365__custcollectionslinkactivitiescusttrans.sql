@@ -1,0 +1,93 @@
+-- grain: one row per current record of d365.custcollectionslinkactivitiescusttrans (company, recid); rows that cannot be used carry a quarantine_reason
+with source as (
+
+    select * from {{ source('d365', 'custcollectionslinkactivitiescusttrans') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by {{ normalise_company('dataareaid') }}, recid
+            order by versionnumber desc, sinkmodifiedon desc, coalesce(isdelete, 0) desc
+        ) as version_rank
+    from source
+
+),
+
+current_rows as (
+
+    -- the latest version of each record, unless it is a deletion; rows without a key
+    -- are kept as they are so that they reach the quarantine
+    select * from ranked
+    where (recid is null or dataareaid is null) or (version_rank = 1 and coalesce(isdelete, 0) <> 1)
+
+),
+
+typed as (
+
+    select
+        cast(recid as {{ dbt.type_string() }}) as source_record_id,
+        {{ normalise_company('dataareaid') }} as company_code,
+        {{ safe_cast('recid', dbt.type_bigint()) }} as recid,
+        {{ safe_cast('primaryrecid', dbt.type_bigint()) }} as primaryrecid,
+        {{ safe_cast('refrecid', dbt.type_bigint()) }} as refrecid,
+        {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
+        versionnumber as lake_version_number,
+        (
+            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
+            or (primaryrecid is not null and {{ safe_cast('primaryrecid', dbt.type_bigint()) }} is null)
+            or (refrecid is not null and {{ safe_cast('refrecid', dbt.type_bigint()) }} is null)
+        ) as has_unparseable_value,
+        case
+            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
+            when primaryrecid is not null and {{ safe_cast('primaryrecid', dbt.type_bigint()) }} is null then 'primaryrecid'
+            when refrecid is not null and {{ safe_cast('refrecid', dbt.type_bigint()) }} is null then 'refrecid'
+        end as unparseable_column
+    from current_rows
+
+),
+
+ref_refrecid as (
+
+    select distinct company_code, recid as ref_key
+    from {{ ref('base_d365__custtrans') }}
+    where quarantine_reason is null
+
+),
+
+ref_primaryrecid as (
+
+    select distinct company_code, recid as ref_key
+    from {{ ref('base_d365__smmactivities') }}
+    where quarantine_reason is null
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when typed.recid is null or typed.company_code is null or typed.primaryrecid is null or typed.refrecid is null then 'MISSING_KEY'
+            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.refrecid is not null and ref_refrecid.ref_key is null then 'ORPHAN_REFERENCE'
+            when typed.primaryrecid is not null and ref_primaryrecid.ref_key is null then 'ORPHAN_REFERENCE'
+        end as quarantine_reason,
+        case
+            when typed.recid is null or typed.company_code is null or typed.primaryrecid is null or typed.refrecid is null then case when typed.recid is null then 'recid is missing' when typed.company_code is null then 'company_code is missing' when typed.primaryrecid is null then 'primaryrecid is missing' when typed.refrecid is null then 'refrecid is missing' end
+            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
+            when typed.refrecid is not null and ref_refrecid.ref_key is null then 'refrecid ' || cast(typed.refrecid as {{ dbt.type_string() }}) || ' matches no current custtrans.recid (customer transaction)'
+            when typed.primaryrecid is not null and ref_primaryrecid.ref_key is null then 'primaryrecid ' || cast(typed.primaryrecid as {{ dbt.type_string() }}) || ' matches no current smmactivities.recid (activity)'
+        end as quarantine_detail
+    from typed
+    left join ref_refrecid
+        on ref_refrecid.ref_key = typed.refrecid and ref_refrecid.company_code = typed.company_code
+    left join ref_primaryrecid
+        on ref_primaryrecid.ref_key = typed.primaryrecid and ref_primaryrecid.company_code = typed.company_code
+
+)
+
+select * from checked

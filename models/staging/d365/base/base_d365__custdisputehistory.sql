@@ -1,0 +1,95 @@
+-- grain: one row per current record of d365.custdisputehistory (company, recid); rows that cannot be used carry a quarantine_reason
+with source as (
+
+    select * from {{ source('d365', 'custdisputehistory') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by {{ normalise_company('dataareaid') }}, recid
+            order by versionnumber desc, sinkmodifiedon desc, coalesce(isdelete, 0) desc
+        ) as version_rank
+    from source
+
+),
+
+current_rows as (
+
+    -- the latest version of each record, unless it is a deletion; rows without a key
+    -- are kept as they are so that they reach the quarantine
+    select * from ranked
+    where (recid is null or dataareaid is null) or (version_rank = 1 and coalesce(isdelete, 0) <> 1)
+
+),
+
+typed as (
+
+    select
+        cast(recid as {{ dbt.type_string() }}) as source_record_id,
+        {{ normalise_company('dataareaid') }} as company_code,
+        {{ safe_cast('recid', dbt.type_bigint()) }} as recid,
+        {{ safe_cast('custtrans', dbt.type_bigint()) }} as custtrans,
+        {{ safe_cast('status', dbt.type_int()) }} as status,
+        {{ d365_date('statuschangeddate') }} as statuschangeddate,
+        {{ d365_date('followupdate') }} as followupdate,
+        nullif(trim(reasoncode), '') as reasoncode,
+        {{ safe_cast('responsibleworker', dbt.type_bigint()) }} as responsibleworker,
+        {{ d365_timestamp('createddatetime') }} as createddatetime,
+        nullif(trim(createdby), '') as createdby,
+        {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
+        versionnumber as lake_version_number,
+        (
+            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
+            or (custtrans is not null and {{ safe_cast('custtrans', dbt.type_bigint()) }} is null)
+            or (status is not null and {{ safe_cast('status', dbt.type_int()) }} is null)
+            or (responsibleworker is not null and {{ safe_cast('responsibleworker', dbt.type_bigint()) }} is null)
+            or (statuschangeddate is not null and {{ safe_cast('statuschangeddate', 'date') }} is null)
+            or (followupdate is not null and {{ safe_cast('followupdate', 'date') }} is null)
+            or (createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null)
+        ) as has_unparseable_value,
+        case
+            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
+            when custtrans is not null and {{ safe_cast('custtrans', dbt.type_bigint()) }} is null then 'custtrans'
+            when status is not null and {{ safe_cast('status', dbt.type_int()) }} is null then 'status'
+            when responsibleworker is not null and {{ safe_cast('responsibleworker', dbt.type_bigint()) }} is null then 'responsibleworker'
+            when statuschangeddate is not null and {{ safe_cast('statuschangeddate', 'date') }} is null then 'statuschangeddate'
+            when followupdate is not null and {{ safe_cast('followupdate', 'date') }} is null then 'followupdate'
+            when createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null then 'createddatetime'
+        end as unparseable_column
+    from current_rows
+
+),
+
+ref_custtrans as (
+
+    select distinct company_code, recid as ref_key
+    from {{ ref('base_d365__custtrans') }}
+    where quarantine_reason is null
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when typed.recid is null or typed.company_code is null or typed.custtrans is null then 'MISSING_KEY'
+            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.custtrans is not null and ref_custtrans.ref_key is null then 'ORPHAN_REFERENCE'
+        end as quarantine_reason,
+        case
+            when typed.recid is null or typed.company_code is null or typed.custtrans is null then case when typed.recid is null then 'recid is missing' when typed.company_code is null then 'company_code is missing' when typed.custtrans is null then 'custtrans is missing' end
+            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
+            when typed.custtrans is not null and ref_custtrans.ref_key is null then 'custtrans ' || cast(typed.custtrans as {{ dbt.type_string() }}) || ' matches no current custtrans.recid (customer transaction)'
+        end as quarantine_detail
+    from typed
+    left join ref_custtrans
+        on ref_custtrans.ref_key = typed.custtrans and ref_custtrans.company_code = typed.company_code
+
+)
+
+select * from checked

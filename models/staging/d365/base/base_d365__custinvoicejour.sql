@@ -1,0 +1,110 @@
+-- grain: one row per current record of d365.custinvoicejour (company, recid); rows that cannot be used carry a quarantine_reason
+with source as (
+
+    select * from {{ source('d365', 'custinvoicejour') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by {{ normalise_company('dataareaid') }}, recid
+            order by versionnumber desc, sinkmodifiedon desc, coalesce(isdelete, 0) desc
+        ) as version_rank
+    from source
+
+),
+
+current_rows as (
+
+    -- the latest version of each record, unless it is a deletion; rows without a key
+    -- are kept as they are so that they reach the quarantine
+    select * from ranked
+    where (recid is null or dataareaid is null) or (version_rank = 1 and coalesce(isdelete, 0) <> 1)
+
+),
+
+typed as (
+
+    select
+        cast(recid as {{ dbt.type_string() }}) as source_record_id,
+        {{ normalise_company('dataareaid') }} as company_code,
+        {{ safe_cast('recid', dbt.type_bigint()) }} as recid,
+        nullif(trim(invoiceid), '') as invoiceid,
+        {{ d365_date('invoicedate') }} as invoicedate,
+        {{ d365_date('duedate') }} as duedate,
+        {{ safe_cast('invoiceamount', dbt.type_numeric()) }} as invoiceamount,
+        {{ safe_cast('invoiceamountmst', dbt.type_numeric()) }} as invoiceamountmst,
+        nullif(trim(currencycode), '') as currencycode,
+        nullif(trim(invoiceaccount), '') as invoiceaccount,
+        nullif(trim(payment), '') as payment,
+        nullif(trim(ledgervoucher), '') as ledgervoucher,
+        nullif(trim(salesid), '') as salesid,
+        {{ safe_cast('refnum', dbt.type_int()) }} as refnum,
+        {{ d365_timestamp('createddatetime') }} as createddatetime,
+        nullif(trim(createdby), '') as createdby,
+        {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
+        versionnumber as lake_version_number,
+        (
+            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
+            or (invoiceamount is not null and {{ safe_cast('invoiceamount', dbt.type_numeric()) }} is null)
+            or (invoiceamountmst is not null and {{ safe_cast('invoiceamountmst', dbt.type_numeric()) }} is null)
+            or (refnum is not null and {{ safe_cast('refnum', dbt.type_int()) }} is null)
+            or (invoicedate is not null and {{ safe_cast('invoicedate', 'date') }} is null)
+            or (duedate is not null and {{ safe_cast('duedate', 'date') }} is null)
+            or (createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null)
+        ) as has_unparseable_value,
+        case
+            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
+            when invoiceamount is not null and {{ safe_cast('invoiceamount', dbt.type_numeric()) }} is null then 'invoiceamount'
+            when invoiceamountmst is not null and {{ safe_cast('invoiceamountmst', dbt.type_numeric()) }} is null then 'invoiceamountmst'
+            when refnum is not null and {{ safe_cast('refnum', dbt.type_int()) }} is null then 'refnum'
+            when invoicedate is not null and {{ safe_cast('invoicedate', 'date') }} is null then 'invoicedate'
+            when duedate is not null and {{ safe_cast('duedate', 'date') }} is null then 'duedate'
+            when createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null then 'createddatetime'
+        end as unparseable_column
+    from current_rows
+
+),
+
+currencies as (
+
+    select currency_code from {{ ref('iso_currencies') }}
+
+),
+
+ref_invoiceaccount as (
+
+    select distinct company_code, accountnum as ref_key
+    from {{ ref('base_d365__custtable') }}
+    where quarantine_reason is null
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when typed.recid is null or typed.company_code is null or typed.invoiceid is null then 'MISSING_KEY'
+            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.currencycode is not null and currency_currencycode.currency_code is null then 'UNKNOWN_CURRENCY'
+            when typed.invoiceaccount is not null and ref_invoiceaccount.ref_key is null then 'ORPHAN_REFERENCE'
+        end as quarantine_reason,
+        case
+            when typed.recid is null or typed.company_code is null or typed.invoiceid is null then case when typed.recid is null then 'recid is missing' when typed.company_code is null then 'company_code is missing' when typed.invoiceid is null then 'invoiceid is missing' end
+            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
+            when typed.currencycode is not null and currency_currencycode.currency_code is null then 'currencycode ' || typed.currencycode || ' is not an ISO 4217 currency code'
+            when typed.invoiceaccount is not null and ref_invoiceaccount.ref_key is null then 'invoiceaccount ' || cast(typed.invoiceaccount as {{ dbt.type_string() }}) || ' matches no current custtable.accountnum (customer account)'
+        end as quarantine_detail
+    from typed
+    left join currencies as currency_currencycode
+        on currency_currencycode.currency_code = upper(typed.currencycode)
+    left join ref_invoiceaccount
+        on ref_invoiceaccount.ref_key = typed.invoiceaccount and ref_invoiceaccount.company_code = typed.company_code
+
+)
+
+select * from checked

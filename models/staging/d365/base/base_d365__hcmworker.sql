@@ -1,0 +1,67 @@
+-- grain: one row per current record of d365.hcmworker (recid); rows that cannot be used carry a quarantine_reason
+with source as (
+
+    select * from {{ source('d365', 'hcmworker') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by recid
+            order by versionnumber desc, sinkmodifiedon desc, coalesce(isdelete, 0) desc
+        ) as version_rank
+    from source
+
+),
+
+current_rows as (
+
+    -- the latest version of each record, unless it is a deletion; rows without a key
+    -- are kept as they are so that they reach the quarantine
+    select * from ranked
+    where (recid is null) or (version_rank = 1 and coalesce(isdelete, 0) <> 1)
+
+),
+
+typed as (
+
+    select
+        cast(recid as {{ dbt.type_string() }}) as source_record_id,
+        {{ safe_cast('recid', dbt.type_bigint()) }} as recid,
+        {{ safe_cast('person', dbt.type_bigint()) }} as person,
+        nullif(trim(personnelnumber), '') as personnelnumber,
+        {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
+        versionnumber as lake_version_number,
+        (
+            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
+            or (person is not null and {{ safe_cast('person', dbt.type_bigint()) }} is null)
+        ) as has_unparseable_value,
+        case
+            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
+            when person is not null and {{ safe_cast('person', dbt.type_bigint()) }} is null then 'person'
+        end as unparseable_column
+    from current_rows
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when typed.recid is null or typed.personnelnumber is null then 'MISSING_KEY'
+            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+        end as quarantine_reason,
+        case
+            when typed.recid is null or typed.personnelnumber is null then case when typed.recid is null then 'recid is missing' when typed.personnelnumber is null then 'personnelnumber is missing' end
+            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
+        end as quarantine_detail
+    from typed
+
+
+)
+
+select * from checked

@@ -1,0 +1,99 @@
+-- grain: one row per current record of d365.ledgerjournaltrans (company, recid); rows that cannot be used carry a quarantine_reason
+with source as (
+
+    select * from {{ source('d365', 'ledgerjournaltrans') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by {{ normalise_company('dataareaid') }}, recid
+            order by versionnumber desc, sinkmodifiedon desc, coalesce(isdelete, 0) desc
+        ) as version_rank
+    from source
+
+),
+
+current_rows as (
+
+    -- the latest version of each record, unless it is a deletion; rows without a key
+    -- are kept as they are so that they reach the quarantine
+    select * from ranked
+    where (recid is null or dataareaid is null) or (version_rank = 1 and coalesce(isdelete, 0) <> 1)
+
+),
+
+typed as (
+
+    select
+        cast(recid as {{ dbt.type_string() }}) as source_record_id,
+        {{ normalise_company('dataareaid') }} as company_code,
+        {{ safe_cast('recid', dbt.type_bigint()) }} as recid,
+        nullif(trim(journalnum), '') as journalnum,
+        {{ safe_cast('linenum', dbt.type_numeric()) }} as linenum,
+        nullif(trim(voucher), '') as voucher,
+        {{ d365_date('transdate') }} as transdate,
+        {{ safe_cast('accounttype', dbt.type_int()) }} as accounttype,
+        {{ safe_cast('ledgerdimension', dbt.type_bigint()) }} as ledgerdimension,
+        {{ safe_cast('amountcurcredit', dbt.type_numeric()) }} as amountcurcredit,
+        {{ safe_cast('amountcurdebit', dbt.type_numeric()) }} as amountcurdebit,
+        nullif(trim(currencycode), '') as currencycode,
+        nullif(trim(markedinvoice), '') as markedinvoice,
+        {{ d365_timestamp('createddatetime') }} as createddatetime,
+        nullif(trim(createdby), '') as createdby,
+        {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
+        versionnumber as lake_version_number,
+        (
+            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
+            or (linenum is not null and {{ safe_cast('linenum', dbt.type_numeric()) }} is null)
+            or (accounttype is not null and {{ safe_cast('accounttype', dbt.type_int()) }} is null)
+            or (ledgerdimension is not null and {{ safe_cast('ledgerdimension', dbt.type_bigint()) }} is null)
+            or (amountcurcredit is not null and {{ safe_cast('amountcurcredit', dbt.type_numeric()) }} is null)
+            or (amountcurdebit is not null and {{ safe_cast('amountcurdebit', dbt.type_numeric()) }} is null)
+            or (transdate is not null and {{ safe_cast('transdate', 'date') }} is null)
+            or (createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null)
+        ) as has_unparseable_value,
+        case
+            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
+            when linenum is not null and {{ safe_cast('linenum', dbt.type_numeric()) }} is null then 'linenum'
+            when accounttype is not null and {{ safe_cast('accounttype', dbt.type_int()) }} is null then 'accounttype'
+            when ledgerdimension is not null and {{ safe_cast('ledgerdimension', dbt.type_bigint()) }} is null then 'ledgerdimension'
+            when amountcurcredit is not null and {{ safe_cast('amountcurcredit', dbt.type_numeric()) }} is null then 'amountcurcredit'
+            when amountcurdebit is not null and {{ safe_cast('amountcurdebit', dbt.type_numeric()) }} is null then 'amountcurdebit'
+            when transdate is not null and {{ safe_cast('transdate', 'date') }} is null then 'transdate'
+            when createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null then 'createddatetime'
+        end as unparseable_column
+    from current_rows
+
+),
+
+currencies as (
+
+    select currency_code from {{ ref('iso_currencies') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when typed.recid is null or typed.company_code is null or typed.journalnum is null then 'MISSING_KEY'
+            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.currencycode is not null and currency_currencycode.currency_code is null then 'UNKNOWN_CURRENCY'
+        end as quarantine_reason,
+        case
+            when typed.recid is null or typed.company_code is null or typed.journalnum is null then case when typed.recid is null then 'recid is missing' when typed.company_code is null then 'company_code is missing' when typed.journalnum is null then 'journalnum is missing' end
+            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
+            when typed.currencycode is not null and currency_currencycode.currency_code is null then 'currencycode ' || typed.currencycode || ' is not an ISO 4217 currency code'
+        end as quarantine_detail
+    from typed
+    left join currencies as currency_currencycode
+        on currency_currencycode.currency_code = upper(typed.currencycode)
+
+)
+
+select * from checked

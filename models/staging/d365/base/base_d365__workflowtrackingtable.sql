@@ -1,0 +1,84 @@
+-- grain: one row per current record of d365.workflowtrackingtable (recid); rows that cannot be used carry a quarantine_reason
+with source as (
+
+    select * from {{ source('d365', 'workflowtrackingtable') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by recid
+            order by versionnumber desc, sinkmodifiedon desc, coalesce(isdelete, 0) desc
+        ) as version_rank
+    from source
+
+),
+
+current_rows as (
+
+    -- the latest version of each record, unless it is a deletion; rows without a key
+    -- are kept as they are so that they reach the quarantine
+    select * from ranked
+    where (recid is null) or (version_rank = 1 and coalesce(isdelete, 0) <> 1)
+
+),
+
+typed as (
+
+    select
+        cast(recid as {{ dbt.type_string() }}) as source_record_id,
+        {{ safe_cast('recid', dbt.type_bigint()) }} as recid,
+        {{ safe_cast('workflowtrackingstatustable', dbt.type_bigint()) }} as workflowtrackingstatustable,
+        {{ safe_cast('trackingtype', dbt.type_int()) }} as trackingtype,
+        nullif(trim("user"), '') as user_id,
+        {{ d365_timestamp('createddatetime') }} as createddatetime,
+        {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
+        versionnumber as lake_version_number,
+        (
+            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
+            or (workflowtrackingstatustable is not null and {{ safe_cast('workflowtrackingstatustable', dbt.type_bigint()) }} is null)
+            or (trackingtype is not null and {{ safe_cast('trackingtype', dbt.type_int()) }} is null)
+            or (createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null)
+        ) as has_unparseable_value,
+        case
+            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
+            when workflowtrackingstatustable is not null and {{ safe_cast('workflowtrackingstatustable', dbt.type_bigint()) }} is null then 'workflowtrackingstatustable'
+            when trackingtype is not null and {{ safe_cast('trackingtype', dbt.type_int()) }} is null then 'trackingtype'
+            when createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null then 'createddatetime'
+        end as unparseable_column
+    from current_rows
+
+),
+
+ref_workflowtrackingstatustable as (
+
+    select distinct recid as ref_key
+    from {{ ref('base_d365__workflowtrackingstatustable') }}
+    where quarantine_reason is null
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when typed.recid is null or typed.workflowtrackingstatustable is null then 'MISSING_KEY'
+            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.workflowtrackingstatustable is not null and ref_workflowtrackingstatustable.ref_key is null then 'ORPHAN_REFERENCE'
+        end as quarantine_reason,
+        case
+            when typed.recid is null or typed.workflowtrackingstatustable is null then case when typed.recid is null then 'recid is missing' when typed.workflowtrackingstatustable is null then 'workflowtrackingstatustable is missing' end
+            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
+            when typed.workflowtrackingstatustable is not null and ref_workflowtrackingstatustable.ref_key is null then 'workflowtrackingstatustable ' || cast(typed.workflowtrackingstatustable as {{ dbt.type_string() }}) || ' matches no current workflowtrackingstatustable.recid (workflow instance)'
+        end as quarantine_detail
+    from typed
+    left join ref_workflowtrackingstatustable
+        on ref_workflowtrackingstatustable.ref_key = typed.workflowtrackingstatustable
+
+)
+
+select * from checked

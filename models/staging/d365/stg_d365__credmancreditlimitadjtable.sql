@@ -1,0 +1,39 @@
+-- grain: one row per current, usable credit limit adjustment journal (company, recid)
+with base as (
+
+    select * from {{ ref('base_d365__credmancreditlimitadjtable') }}
+    where quarantine_reason is null
+
+),
+
+enum_labels as (
+
+    select * from {{ ref('stg_d365__enum_labels') }}
+
+),
+
+final as (
+
+    select
+        base.source_record_id,
+        base.company_code,
+        base.recid,
+        base.journalid,
+        base.status,
+        base.posted,
+        base.posteddate,
+        base.createddatetime,
+        base.createdby,
+        base.lake_modified_at,
+        base.lake_version_number,
+        status_label.enumitemname as status_name,
+        posted_label.enumitemname as posted_name
+    from base
+    left join enum_labels as status_label
+        on status_label.enumname = 'CredManCreditLimitAdjStatus' and status_label.enumitemvalue = base.status
+    left join enum_labels as posted_label
+        on posted_label.enumname = 'NoYes' and posted_label.enumitemvalue = base.posted
+
+)
+
+select * from final

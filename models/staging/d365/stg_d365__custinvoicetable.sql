@@ -1,0 +1,35 @@
+-- grain: one row per current, usable invoice draft (company, recid)
+with base as (
+
+    select * from {{ ref('base_d365__custinvoicetable') }}
+    where quarantine_reason is null
+
+),
+
+enum_labels as (
+
+    select * from {{ ref('stg_d365__enum_labels') }}
+
+),
+
+final as (
+
+    select
+        base.source_record_id,
+        base.company_code,
+        base.recid,
+        base.invoiceid,
+        base.invoiceaccount,
+        base.createddatetime,
+        base.createdby,
+        base.posted,
+        base.lake_modified_at,
+        base.lake_version_number,
+        posted_label.enumitemname as posted_name
+    from base
+    left join enum_labels as posted_label
+        on posted_label.enumname = 'NoYes' and posted_label.enumitemvalue = base.posted
+
+)
+
+select * from final

@@ -1,0 +1,41 @@
+-- grain: one row per current, usable customer (company, recid)
+with base as (
+
+    select * from {{ ref('base_d365__custtable') }}
+    where quarantine_reason is null
+
+),
+
+enum_labels as (
+
+    select * from {{ ref('stg_d365__enum_labels') }}
+
+),
+
+final as (
+
+    select
+        base.source_record_id,
+        base.company_code,
+        base.recid,
+        base.accountnum,
+        base.party,
+        base.custgroup,
+        base.segmentid,
+        base.lineofbusinessid,
+        base.creditmax,
+        base.paymtermid,
+        base.currency,
+        base.blocked,
+        base.createddatetime,
+        base.modifieddatetime,
+        base.lake_modified_at,
+        base.lake_version_number,
+        blocked_label.enumitemname as blocked_name
+    from base
+    left join enum_labels as blocked_label
+        on blocked_label.enumname = 'CustVendorBlocked' and blocked_label.enumitemvalue = base.blocked
+
+)
+
+select * from final

@@ -1,0 +1,45 @@
+-- grain: one row per current, usable customer transaction (company, recid)
+with base as (
+
+    select * from {{ ref('base_d365__custtrans') }}
+    where quarantine_reason is null
+
+),
+
+enum_labels as (
+
+    select * from {{ ref('stg_d365__enum_labels') }}
+
+),
+
+final as (
+
+    select
+        base.source_record_id,
+        base.company_code,
+        base.recid,
+        base.accountnum,
+        base.invoice,
+        base.voucher,
+        base.transdate,
+        base.duedate,
+        base.transtype,
+        base.amountcur,
+        base.amountmst,
+        base.settleamountcur,
+        base.currencycode,
+        base.closed,
+        base.lastsettledate,
+        base.collectionlettercode,
+        base.createddatetime,
+        base.createdby,
+        base.lake_modified_at,
+        base.lake_version_number,
+        transtype_label.enumitemname as transtype_name
+    from base
+    left join enum_labels as transtype_label
+        on transtype_label.enumname = 'LedgerTransType' and transtype_label.enumitemvalue = base.transtype
+
+)
+
+select * from final

@@ -1,0 +1,22 @@
+-- grain: one row per current, usable ledger dimension (recid)
+with base as (
+
+    select * from {{ ref('base_d365__dimensionattributevaluecombination') }}
+    where quarantine_reason is null
+
+),
+
+final as (
+
+    select
+        base.source_record_id,
+        base.recid,
+        base.displayvalue,
+        base.lake_modified_at,
+        base.lake_version_number
+    from base
+
+
+)
+
+select * from final

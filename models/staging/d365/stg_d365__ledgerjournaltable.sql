@@ -1,0 +1,39 @@
+-- grain: one row per current, usable payment journal (company, recid)
+with base as (
+
+    select * from {{ ref('base_d365__ledgerjournaltable') }}
+    where quarantine_reason is null
+
+),
+
+enum_labels as (
+
+    select * from {{ ref('stg_d365__enum_labels') }}
+
+),
+
+final as (
+
+    select
+        base.source_record_id,
+        base.company_code,
+        base.recid,
+        base.journalnum,
+        base.journaltype,
+        base.posted,
+        base.posteddatetime,
+        base.createddatetime,
+        base.createdby,
+        base.lake_modified_at,
+        base.lake_version_number,
+        journaltype_label.enumitemname as journaltype_name,
+        posted_label.enumitemname as posted_name
+    from base
+    left join enum_labels as journaltype_label
+        on journaltype_label.enumname = 'LedgerJournalType' and journaltype_label.enumitemvalue = base.journaltype
+    left join enum_labels as posted_label
+        on posted_label.enumname = 'NoYes' and posted_label.enumitemvalue = base.posted
+
+)
+
+select * from final

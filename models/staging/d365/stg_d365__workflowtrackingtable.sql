@@ -1,0 +1,33 @@
+-- grain: one row per current, usable workflow step (recid)
+with base as (
+
+    select * from {{ ref('base_d365__workflowtrackingtable') }}
+    where quarantine_reason is null
+
+),
+
+enum_labels as (
+
+    select * from {{ ref('stg_d365__enum_labels') }}
+
+),
+
+final as (
+
+    select
+        base.source_record_id,
+        base.recid,
+        base.workflowtrackingstatustable,
+        base.trackingtype,
+        base.user_id,
+        base.createddatetime,
+        base.lake_modified_at,
+        base.lake_version_number,
+        trackingtype_label.enumitemname as trackingtype_name
+    from base
+    left join enum_labels as trackingtype_label
+        on trackingtype_label.enumname = 'WorkflowTrackingType' and trackingtype_label.enumitemvalue = base.trackingtype
+
+)
+
+select * from final

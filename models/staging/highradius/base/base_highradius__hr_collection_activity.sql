@@ -1,0 +1,84 @@
+-- grain: one row per collection activity (activity_id), latest extract; rows that cannot be used carry a quarantine_reason
+with source as (
+
+    select * from {{ source('highradius', 'hr_collection_activity') }}
+
+),
+
+typed as (
+
+    select
+        coalesce(activity_id, '') as source_record_id,
+        nullif(trim(activity_id), '') as activity_id,
+        {{ normalise_company('company_code') }} as company_code,
+        nullif(trim(customer_number), '') as customer_number,
+        nullif(trim(invoice_number), '') as invoice_number,
+        nullif(trim(activity_type), '') as activity_type,
+        nullif(trim(outcome_code), '') as outcome_code,
+        nullif(trim(collector_id), '') as collector_id,
+        {{ hr_timestamp_utc('created_at') }} as created_at,
+        {{ hr_timestamp_utc('completed_at') }} as completed_at,
+        {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
+        (
+            (nullif(trim(created_at), '') is not null and {{ hr_timestamp_utc('created_at') }} is null)
+            or (nullif(trim(completed_at), '') is not null and {{ hr_timestamp_utc('completed_at') }} is null)
+            or (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
+        ) as has_unparseable_value,
+        case
+            when nullif(trim(created_at), '') is not null and {{ hr_timestamp_utc('created_at') }} is null then 'created_at'
+            when nullif(trim(completed_at), '') is not null and {{ hr_timestamp_utc('completed_at') }} is null then 'completed_at'
+            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
+        end as unparseable_column
+    from source
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by activity_id
+            order by extracted_at desc, activity_id desc, company_code desc, customer_number desc, invoice_number desc, activity_type desc, outcome_code desc, collector_id desc, created_at desc, completed_at desc
+        ) as version_rank
+    from typed
+
+),
+
+current_rows as (
+
+    -- the latest extract of each record; rows without a key are kept for the quarantine
+    select * from ranked
+    where (activity_id is null) or version_rank = 1
+
+),
+
+invoices as (
+
+    select distinct company_code, invoiceid
+    from {{ ref('base_d365__custinvoicejour') }}
+    where quarantine_reason is null
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when typed.activity_id is null then 'MISSING_KEY'
+            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.invoice_number is not null and invoices.invoiceid is null then 'ORPHAN_REFERENCE'
+        end as quarantine_reason,
+        case
+            when typed.activity_id is null then case when typed.activity_id is null then 'activity_id is missing' end
+            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
+            when typed.invoice_number is not null and invoices.invoiceid is null then 'invoice_number ' || typed.invoice_number || ' matches no posted D365 invoice of company ' || coalesce(typed.company_code, '?')
+        end as quarantine_detail
+    from current_rows as typed
+    left join invoices
+        on invoices.company_code = typed.company_code and invoices.invoiceid = typed.invoice_number
+
+)
+
+select * from checked

@@ -1,0 +1,63 @@
+-- grain: one row per collector (collector_id), latest extract; rows that cannot be used carry a quarantine_reason
+with source as (
+
+    select * from {{ source('highradius', 'hr_collector') }}
+
+),
+
+typed as (
+
+    select
+        coalesce(collector_id, '') as source_record_id,
+        nullif(trim(collector_id), '') as collector_id,
+        nullif(trim(collector_name), '') as collector_name,
+        nullif(trim(team), '') as team,
+        {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
+        (
+            (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
+        ) as has_unparseable_value,
+        case
+            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
+        end as unparseable_column
+    from source
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by collector_id
+            order by extracted_at desc, collector_id desc, collector_name desc, team desc
+        ) as version_rank
+    from typed
+
+),
+
+current_rows as (
+
+    -- the latest extract of each record; rows without a key are kept for the quarantine
+    select * from ranked
+    where (collector_id is null) or version_rank = 1
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when typed.collector_id is null then 'MISSING_KEY'
+            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+        end as quarantine_reason,
+        case
+            when typed.collector_id is null then case when typed.collector_id is null then 'collector_id is missing' end
+            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
+        end as quarantine_detail
+    from current_rows as typed
+
+
+)
+
+select * from checked

@@ -1,0 +1,73 @@
+-- grain: one row per correspondence (correspondence_id), latest extract; rows that cannot be used carry a quarantine_reason
+with source as (
+
+    select * from {{ source('highradius', 'hr_correspondence') }}
+
+),
+
+typed as (
+
+    select
+        coalesce(correspondence_id, '') as source_record_id,
+        nullif(trim(correspondence_id), '') as correspondence_id,
+        {{ normalise_company('company_code') }} as company_code,
+        nullif(trim(customer_number), '') as customer_number,
+        nullif(trim(template_name), '') as template_name,
+        {{ safe_cast("nullif(trim(dunning_level), '')", dbt.type_int()) }} as dunning_level,
+        nullif(trim(channel), '') as channel,
+        {{ hr_timestamp_utc('sent_at') }} as sent_at,
+        nullif(trim(sent_by), '') as sent_by,
+        nullif(trim(delivery_status), '') as delivery_status,
+        {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
+        (
+            (nullif(trim(dunning_level), '') is not null and {{ safe_cast("nullif(trim(dunning_level), '')", dbt.type_int()) }} is null)
+            or (nullif(trim(sent_at), '') is not null and {{ hr_timestamp_utc('sent_at') }} is null)
+            or (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
+        ) as has_unparseable_value,
+        case
+            when nullif(trim(dunning_level), '') is not null and {{ safe_cast("nullif(trim(dunning_level), '')", dbt.type_int()) }} is null then 'dunning_level'
+            when nullif(trim(sent_at), '') is not null and {{ hr_timestamp_utc('sent_at') }} is null then 'sent_at'
+            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
+        end as unparseable_column
+    from source
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by correspondence_id
+            order by extracted_at desc, correspondence_id desc, company_code desc, customer_number desc, template_name desc, dunning_level desc, channel desc, sent_at desc, sent_by desc, delivery_status desc
+        ) as version_rank
+    from typed
+
+),
+
+current_rows as (
+
+    -- the latest extract of each record; rows without a key are kept for the quarantine
+    select * from ranked
+    where (correspondence_id is null) or version_rank = 1
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when typed.correspondence_id is null then 'MISSING_KEY'
+            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+        end as quarantine_reason,
+        case
+            when typed.correspondence_id is null then case when typed.correspondence_id is null then 'correspondence_id is missing' end
+            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
+        end as quarantine_detail
+    from current_rows as typed
+
+
+)
+
+select * from checked

@@ -1,0 +1,79 @@
+-- grain: one row per HighRadius customer (company_code, customer_number), latest extract; rows that cannot be used carry a quarantine_reason
+with source as (
+
+    select * from {{ source('highradius', 'hr_customer') }}
+
+),
+
+typed as (
+
+    select
+        coalesce(company_code, '') || '|' || coalesce(customer_number, '') as source_record_id,
+        {{ normalise_company('company_code') }} as company_code,
+        nullif(trim(customer_number), '') as customer_number,
+        nullif(trim(customer_name), '') as customer_name,
+        nullif(trim(segment), '') as segment,
+        nullif(trim(risk_class), '') as risk_class,
+        nullif(trim(collector_id), '') as collector_id,
+        {{ safe_cast("nullif(trim(credit_limit), '')", dbt.type_numeric()) }} as credit_limit,
+        nullif(trim(currency), '') as currency,
+        {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
+        (
+            (nullif(trim(credit_limit), '') is not null and {{ safe_cast("nullif(trim(credit_limit), '')", dbt.type_numeric()) }} is null)
+            or (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
+        ) as has_unparseable_value,
+        case
+            when nullif(trim(credit_limit), '') is not null and {{ safe_cast("nullif(trim(credit_limit), '')", dbt.type_numeric()) }} is null then 'credit_limit'
+            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
+        end as unparseable_column
+    from source
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by company_code, customer_number
+            order by extracted_at desc, company_code desc, customer_number desc, customer_name desc, segment desc, risk_class desc, collector_id desc, credit_limit desc, currency desc
+        ) as version_rank
+    from typed
+
+),
+
+current_rows as (
+
+    -- the latest extract of each record; rows without a key are kept for the quarantine
+    select * from ranked
+    where (company_code is null or customer_number is null) or version_rank = 1
+
+),
+
+currencies as (
+
+    select currency_code from {{ ref('iso_currencies') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when typed.company_code is null or typed.customer_number is null then 'MISSING_KEY'
+            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.currency is not null and currency_currency.currency_code is null then 'UNKNOWN_CURRENCY'
+        end as quarantine_reason,
+        case
+            when typed.company_code is null or typed.customer_number is null then case when typed.company_code is null then 'company_code is missing' when typed.customer_number is null then 'customer_number is missing' end
+            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
+            when typed.currency is not null and currency_currency.currency_code is null then 'currency ' || typed.currency || ' is not an ISO 4217 currency code'
+        end as quarantine_detail
+    from current_rows as typed
+    left join currencies as currency_currency
+        on currency_currency.currency_code = upper(typed.currency)
+
+)
+
+select * from checked

@@ -1,0 +1,81 @@
+-- grain: one row per receipt (payment_id), latest extract; rows that cannot be used carry a quarantine_reason
+with source as (
+
+    select * from {{ source('highradius', 'hr_payment') }}
+
+),
+
+typed as (
+
+    select
+        coalesce(payment_id, '') as source_record_id,
+        nullif(trim(payment_id), '') as payment_id,
+        {{ normalise_company('company_code') }} as company_code,
+        nullif(trim(customer_number), '') as customer_number,
+        nullif(trim(payment_method), '') as payment_method,
+        {{ hr_timestamp_utc('received_at') }} as received_at,
+        {{ safe_cast("nullif(trim(amount), '')", dbt.type_numeric()) }} as amount,
+        nullif(trim(currency), '') as currency,
+        nullif(trim(remittance_source), '') as remittance_source,
+        {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
+        (
+            (nullif(trim(received_at), '') is not null and {{ hr_timestamp_utc('received_at') }} is null)
+            or (nullif(trim(amount), '') is not null and {{ safe_cast("nullif(trim(amount), '')", dbt.type_numeric()) }} is null)
+            or (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
+        ) as has_unparseable_value,
+        case
+            when nullif(trim(received_at), '') is not null and {{ hr_timestamp_utc('received_at') }} is null then 'received_at'
+            when nullif(trim(amount), '') is not null and {{ safe_cast("nullif(trim(amount), '')", dbt.type_numeric()) }} is null then 'amount'
+            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
+        end as unparseable_column
+    from source
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by payment_id
+            order by extracted_at desc, payment_id desc, company_code desc, customer_number desc, payment_method desc, received_at desc, amount desc, currency desc, remittance_source desc
+        ) as version_rank
+    from typed
+
+),
+
+current_rows as (
+
+    -- the latest extract of each record; rows without a key are kept for the quarantine
+    select * from ranked
+    where (payment_id is null) or version_rank = 1
+
+),
+
+currencies as (
+
+    select currency_code from {{ ref('iso_currencies') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when typed.payment_id is null then 'MISSING_KEY'
+            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.currency is not null and currency_currency.currency_code is null then 'UNKNOWN_CURRENCY'
+        end as quarantine_reason,
+        case
+            when typed.payment_id is null then case when typed.payment_id is null then 'payment_id is missing' end
+            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
+            when typed.currency is not null and currency_currency.currency_code is null then 'currency ' || typed.currency || ' is not an ISO 4217 currency code'
+        end as quarantine_detail
+    from current_rows as typed
+    left join currencies as currency_currency
+        on currency_currency.currency_code = upper(typed.currency)
+
+)
+
+select * from checked
