@@ -14,7 +14,7 @@
 
 with quarantined as (
 
-{% for table in d365 %}
+    {% for table in d365 %}
     select
         'd365' as source_system,
         '{{ table }}' as source_table,
@@ -24,8 +24,8 @@ with quarantined as (
     from {{ ref('base_d365__' ~ table) }}
     where quarantine_reason is not null
     union all
-{% endfor %}
-{% for obj in highradius %}
+    {% endfor %}
+    {% for obj in highradius %}
     select
         'highradius' as source_system,
         '{{ obj }}' as source_table,
@@ -35,7 +35,7 @@ with quarantined as (
     from {{ ref('base_highradius__' ~ obj) }}
     where quarantine_reason is not null
     union all
-{% endfor %}
+    {% endfor %}
     select
         'highradius' as source_system,
         source_table,

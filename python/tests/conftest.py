@@ -29,3 +29,35 @@ def zone_default(tmp_path_factory) -> Path:
 def zone_clean(tmp_path_factory) -> Path:
     """2,000 invoices, no landing-zone faults, a different window."""
     return _zone(tmp_path_factory, "clean", invoices=2000, seed=5, faults="none", start=date(2023, 7, 1), months=18)
+
+
+def run_dbt(raw_root: Path, db_path: Path, *args: str, check: bool = True):
+    """Run dbt on a landing zone into a DuckDB file of its own; returns the completed process."""
+    import os
+    import subprocess
+    import sys
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    work = db_path.parent / f"dbt_{db_path.stem}"
+    env = dict(os.environ, C2C_RAW_ROOT=str(raw_root), C2C_DUCKDB_PATH=str(db_path), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    dbt = Path(sys.executable).parent / "dbt"
+    cmd = [str(dbt), *args, "--target", "ci", "--profiles-dir", str(REPO), "--project-dir", str(REPO),
+           "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{' '.join(args)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def built_default(zone_default, tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("built_default") / "c2c.duckdb"
+    run_dbt(zone_default, db, "build")
+    return db
+
+
+@pytest.fixture(scope="session")
+def built_clean(zone_clean, tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("built_clean") / "c2c.duckdb"
+    run_dbt(zone_clean, db, "build")
+    return db

@@ -39,11 +39,13 @@ invoice_settlements as (
         ) as settled_to_date
     from invoices
     inner join settlements
-        on settlements.company_code = invoices.company_code
-        and settlements.transrecid = invoices.custtrans_recid
+        on
+            invoices.company_code = settlements.company_code
+            and invoices.custtrans_recid = settlements.transrecid
     left join ledger as offsets
-        on offsets.company_code = settlements.company_code
-        and offsets.recid = settlements.offsetrecid
+        on
+            settlements.company_code = offsets.company_code
+            and settlements.offsetrecid = offsets.recid
 
 ),
 

@@ -42,8 +42,9 @@ from_highradius as (
         hr_activities.outcome_code as reason_code
     from hr_activities
     inner join invoices
-        on invoices.company_code = hr_activities.company_code
-        and invoices.invoice_id = hr_activities.invoice_number
+        on
+            hr_activities.company_code = invoices.company_code
+            and hr_activities.invoice_number = invoices.invoice_id
     where invoices.collections_system = 'HIGHRADIUS'
 
 ),
@@ -65,11 +66,13 @@ from_d365 as (
         d365_calls.purpose as reason_code
     from d365_calls
     inner join d365_links
-        on d365_links.company_code = d365_calls.company_code
-        and d365_links.primaryrecid = d365_calls.recid
+        on
+            d365_calls.company_code = d365_links.company_code
+            and d365_calls.recid = d365_links.primaryrecid
     inner join invoices
-        on invoices.company_code = d365_links.company_code
-        and invoices.custtrans_recid = d365_links.refrecid
+        on
+            d365_links.company_code = invoices.company_code
+            and d365_links.refrecid = invoices.custtrans_recid
     where invoices.collections_system = 'D365'
 
 )

@@ -49,7 +49,7 @@ requests as (
         'highradius' as source_system,
         'hr_credit_review' as source_table,
         hr_reviews.source_record_id,
-        hr_reviews.requested_by as requested_by,
+        hr_reviews.requested_by,
         hr_reviews.requested_limit,
         hr_reviews.currency,
         hr_reviews.decided_at,
@@ -88,12 +88,13 @@ requests as (
         workflow_steps.trackingtype_name as decision_reason
     from adjustment_lines
     left join adjustment_journals
-        on adjustment_journals.company_code = adjustment_lines.company_code
-        and adjustment_journals.journalid = adjustment_lines.journalid
+        on
+            adjustment_lines.company_code = adjustment_journals.company_code
+            and adjustment_lines.journalid = adjustment_journals.journalid
     left join workflow_instances
-        on workflow_instances.contextrecid = adjustment_journals.recid
+        on adjustment_journals.recid = workflow_instances.contextrecid
     left join workflow_steps
-        on workflow_steps.workflowtrackingstatustable = workflow_instances.recid
+        on workflow_instances.recid = workflow_steps.workflowtrackingstatustable
     where adjustment_lines.createddatetime is not null
 
 ),
@@ -110,10 +111,11 @@ candidates as (
         ) as invoice_rank
     from requests
     inner join invoices
-        on invoices.company_code = requests.company_code
-        and invoices.customer_id = requests.customer_id
-        and invoices.collections_system = requests.collections_system
-        and invoices.invoice_created_at >= requests.requested_at
+        on
+            requests.company_code = invoices.company_code
+            and requests.customer_id = invoices.customer_id
+            and requests.collections_system = invoices.collections_system
+            and requests.requested_at <= invoices.invoice_created_at
 
 ),
 

@@ -107,8 +107,9 @@ from_highradius as (
         hr_events.reason_code
     from hr_events
     inner join invoices
-        on invoices.company_code = hr_events.company_code
-        and invoices.invoice_id = hr_events.invoice_number
+        on
+            hr_events.company_code = invoices.company_code
+            and hr_events.invoice_number = invoices.invoice_id
     where invoices.collections_system = 'HIGHRADIUS'
 
 ),
@@ -136,9 +137,11 @@ from_d365 as (
         d365_history.reasoncode as reason_code
     from d365_history
     inner join invoices
-        on invoices.company_code = d365_history.company_code
-        and invoices.custtrans_recid = d365_history.custtrans
-    where invoices.collections_system = 'D365'
+        on
+            d365_history.company_code = invoices.company_code
+            and d365_history.custtrans = invoices.custtrans_recid
+    where
+        invoices.collections_system = 'D365'
         and d365_history.status between 1 and 5
 
 )

@@ -65,11 +65,13 @@ from_highradius as (
         hr_correspondence.template_name as reason_code
     from hr_correspondence
     inner join hr_links
-        on hr_links.correspondence_id = hr_correspondence.correspondence_id
+        on hr_correspondence.correspondence_id = hr_links.correspondence_id
     inner join invoices
-        on invoices.company_code = hr_correspondence.company_code
-        and invoices.invoice_id = hr_links.invoice_number
-    where invoices.collections_system = 'HIGHRADIUS'
+        on
+            hr_correspondence.company_code = invoices.company_code
+            and hr_links.invoice_number = invoices.invoice_id
+    where
+        invoices.collections_system = 'HIGHRADIUS'
         and hr_correspondence.dunning_level between 0 and 4
 
 ),
@@ -92,12 +94,15 @@ from_d365_letters as (
         cast(null as {{ dbt.type_string() }}) as reason_code
     from d365_letters
     inner join d365_letter_lines
-        on d365_letter_lines.company_code = d365_letters.company_code
-        and d365_letter_lines.collectionletternum = d365_letters.collectionletternum
+        on
+            d365_letters.company_code = d365_letter_lines.company_code
+            and d365_letters.collectionletternum = d365_letter_lines.collectionletternum
     inner join invoices
-        on invoices.company_code = d365_letter_lines.company_code
-        and invoices.custtrans_recid = d365_letter_lines.custtransid
-    where invoices.collections_system = 'D365'
+        on
+            d365_letter_lines.company_code = invoices.company_code
+            and d365_letter_lines.custtransid = invoices.custtrans_recid
+    where
+        invoices.collections_system = 'D365'
         and d365_letters.collectionlettercode between 1 and 4
 
 ),
@@ -119,11 +124,13 @@ from_d365_reminders as (
         cast(null as {{ dbt.type_string() }}) as reason_code
     from d365_activities
     inner join d365_activity_links
-        on d365_activity_links.company_code = d365_activities.company_code
-        and d365_activity_links.primaryrecid = d365_activities.recid
+        on
+            d365_activities.company_code = d365_activity_links.company_code
+            and d365_activities.recid = d365_activity_links.primaryrecid
     inner join invoices
-        on invoices.company_code = d365_activity_links.company_code
-        and invoices.custtrans_recid = d365_activity_links.refrecid
+        on
+            d365_activity_links.company_code = invoices.company_code
+            and d365_activity_links.refrecid = invoices.custtrans_recid
     where invoices.collections_system = 'D365'
 
 )

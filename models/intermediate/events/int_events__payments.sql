@@ -59,10 +59,11 @@ hr_links as (
         hr_applications.company_code
     from hr_applications
     inner join hr_payments
-        on hr_payments.payment_id = hr_applications.payment_id
+        on hr_applications.payment_id = hr_payments.payment_id
     inner join invoices
-        on invoices.company_code = hr_applications.company_code
-        and invoices.invoice_id = hr_applications.invoice_number
+        on
+            hr_applications.company_code = invoices.company_code
+            and hr_applications.invoice_number = invoices.invoice_id
     where invoices.collections_system = 'HIGHRADIUS'
 
 ),
@@ -75,15 +76,18 @@ d365_links as (
         journal_lines.recid as line_recid
     from invoices
     inner join settlements
-        on settlements.company_code = invoices.company_code
-        and settlements.transrecid = invoices.custtrans_recid
+        on
+            invoices.company_code = settlements.company_code
+            and invoices.custtrans_recid = settlements.transrecid
     inner join ledger as payment_rows
-        on payment_rows.company_code = settlements.company_code
-        and payment_rows.recid = settlements.offsetrecid
-        and payment_rows.transtype = 15
+        on
+            settlements.company_code = payment_rows.company_code
+            and settlements.offsetrecid = payment_rows.recid
+            and payment_rows.transtype = 15
     inner join journal_lines
-        on journal_lines.company_code = payment_rows.company_code
-        and journal_lines.voucher = payment_rows.voucher
+        on
+            payment_rows.company_code = journal_lines.company_code
+            and payment_rows.voucher = journal_lines.voucher
     where invoices.collections_system = 'D365'
 
     union
@@ -94,8 +98,9 @@ d365_links as (
         journal_lines.recid as line_recid
     from invoices
     inner join journal_lines
-        on journal_lines.company_code = invoices.company_code
-        and journal_lines.markedinvoice = invoices.invoice_id
+        on
+            invoices.company_code = journal_lines.company_code
+            and invoices.invoice_id = journal_lines.markedinvoice
     where invoices.collections_system = 'D365'
 
 ),
@@ -137,11 +142,13 @@ posted_highradius as (
         cast(null as {{ dbt.type_string() }}) as reason_code
     from hr_links
     inner join journal_lines
-        on journal_lines.company_code = hr_links.company_code
-        and journal_lines.voucher = hr_links.erp_voucher
+        on
+            hr_links.company_code = journal_lines.company_code
+            and hr_links.erp_voucher = journal_lines.voucher
     inner join journals
-        on journals.company_code = journal_lines.company_code
-        and journals.journalnum = journal_lines.journalnum
+        on
+            journal_lines.company_code = journals.company_code
+            and journal_lines.journalnum = journals.journalnum
 
 ),
 
@@ -162,7 +169,7 @@ received_d365 as (
         cast(null as {{ dbt.type_string() }}) as reason_code
     from d365_links
     inner join journal_lines
-        on journal_lines.recid = d365_links.line_recid
+        on d365_links.line_recid = journal_lines.recid
 
 ),
 
@@ -183,10 +190,11 @@ posted_d365 as (
         cast(null as {{ dbt.type_string() }}) as reason_code
     from d365_links
     inner join journal_lines
-        on journal_lines.recid = d365_links.line_recid
+        on d365_links.line_recid = journal_lines.recid
     inner join journals
-        on journals.company_code = journal_lines.company_code
-        and journals.journalnum = journal_lines.journalnum
+        on
+            journal_lines.company_code = journals.company_code
+            and journal_lines.journalnum = journals.journalnum
 
 )
 

@@ -30,24 +30,26 @@ final as (
     select
         customers.company_code,
         customers.accountnum as customer_id,
-        coalesce(parties.name, hr_customers.customer_name) as customer_name,
-        coalesce(customers.segmentid, hr_customers.segment) as customer_segment,
         customers.custgroup as customer_group,
         customers.paymtermid as payment_terms_id,
         payment_terms.numofdays as payment_terms_days,
         customers.creditmax as credit_limit,
         customers.currency as customer_currency,
         hr_customers.collector_id,
-        hr_customers.risk_class
+        hr_customers.risk_class,
+        coalesce(parties.name, hr_customers.customer_name) as customer_name,
+        coalesce(customers.segmentid, hr_customers.segment) as customer_segment
     from customers
     left join parties
-        on parties.recid = customers.party
+        on customers.party = parties.recid
     left join payment_terms
-        on payment_terms.company_code = customers.company_code
-        and payment_terms.paymtermid = customers.paymtermid
+        on
+            customers.company_code = payment_terms.company_code
+            and customers.paymtermid = payment_terms.paymtermid
     left join hr_customers
-        on hr_customers.company_code = customers.company_code
-        and hr_customers.customer_number = customers.accountnum
+        on
+            customers.company_code = hr_customers.company_code
+            and customers.accountnum = hr_customers.customer_number
 
 )
 

@@ -46,7 +46,6 @@ highradius_companies as (
 final as (
 
     select
-        lower(journal.company_code) || ':' || journal.invoiceid as case_id,
         journal.company_code,
         journal.invoiceid as invoice_id,
         journal.invoiceaccount as customer_id,
@@ -54,7 +53,6 @@ final as (
         journal.source_record_id,
         ledger.custtrans_recid,
         drafts.draft_record_id,
-        coalesce(drafts.draft_created_at, journal.createddatetime) as invoice_created_at,
         journal.createddatetime as invoice_posted_at,
         journal.invoicedate as invoice_date,
         journal.duedate as due_date,
@@ -64,15 +62,17 @@ final as (
         journal.invoiceamount as invoice_amount,
         journal.invoiceamountmst as invoice_amount_accounting,
         journal.createdby as created_by,
+        lower(journal.company_code) || ':' || journal.invoiceid as case_id,
+        coalesce(drafts.draft_created_at, journal.createddatetime) as invoice_created_at,
         case when highradius_companies.company_code is not null then 'HIGHRADIUS' else 'D365' end
             as collections_system
     from journal
     left join drafts
-        on drafts.company_code = journal.company_code and drafts.invoiceid = journal.invoiceid
+        on journal.company_code = drafts.company_code and journal.invoiceid = drafts.invoiceid
     left join ledger
-        on ledger.company_code = journal.company_code and ledger.invoice = journal.invoiceid
+        on journal.company_code = ledger.company_code and journal.invoiceid = ledger.invoice
     left join highradius_companies
-        on highradius_companies.company_code = journal.company_code
+        on journal.company_code = highradius_companies.company_code
 
 )
 

@@ -40,12 +40,7 @@ fx as (
 
 as_of as (
 
-    select
-        {% if var('as_of_date') %}
-        cast('{{ var("as_of_date") }}' as date) as as_of_date
-        {% else %}
-        cast(max(event_timestamp) as date) as as_of_date
-        {% endif %}
+    select {{ as_of_date('event_timestamp') }} as as_of_date
     from events
     where source_system <> 'derived'
 

@@ -34,12 +34,7 @@ source_events as (
 
 as_of as (
 
-    select
-        {% if var('as_of_date') %}
-        cast('{{ var("as_of_date") }}' as date) as as_of_date
-        {% else %}
-        cast(max(event_timestamp) as date) as as_of_date
-        {% endif %}
+    select {{ as_of_date('event_timestamp') }} as as_of_date
     from source_events
 
 ),
@@ -74,11 +69,14 @@ due_date_passed as (
     from invoices
     cross join as_of
     left join closed
-        on closed.case_id = invoices.case_id
-    where invoices.due_date is not null
+        on invoices.case_id = closed.case_id
+    where
+        invoices.due_date is not null
         and {{ dbt.dateadd('day', 1, 'invoices.due_date') }} <= as_of.as_of_date
-        and (closed.closed_at is null
-            or closed.closed_at > cast({{ dbt.dateadd('day', 1, 'invoices.due_date') }} as {{ dbt.type_timestamp() }}))
+        and (
+            closed.closed_at is null
+            or closed.closed_at > cast({{ dbt.dateadd('day', 1, 'invoices.due_date') }} as {{ dbt.type_timestamp() }})
+        )
 
 ),
 
@@ -104,9 +102,10 @@ final as (
         all_events.activity_code,
         catalogue.activity_order,
         cast(all_events.event_timestamp as {{ dbt.type_timestamp() }}) as event_timestamp,
-        {{ pseudonymise("case when all_events.resource_type = 'system' then null else all_events.resource end", 'worker') }}
-            as resource_pseudonymised,
-        all_events.resource,
+        case
+            when all_events.resource_type = 'system' then all_events.resource
+            else {{ pseudonymise('all_events.resource', 'worker') }}
+        end as resource,
         all_events.resource_type,
         all_events.source_system,
         all_events.source_table,
@@ -117,9 +116,9 @@ final as (
         all_events.reason_code
     from all_events
     inner join invoices
-        on invoices.case_id = all_events.case_id
+        on all_events.case_id = invoices.case_id
     inner join catalogue
-        on catalogue.activity_code = all_events.activity_code
+        on all_events.activity_code = catalogue.activity_code
 
 )
 
@@ -133,7 +132,7 @@ select
     activity_code,
     activity_order,
     event_timestamp,
-    {% if var('pseudonymise', false) %}coalesce(resource_pseudonymised, resource){% else %}resource{% endif %} as resource,
+    resource,
     resource_type,
     source_system,
     source_table,

@@ -30,9 +30,13 @@ final as (
         posted_label.enumitemname as posted_name
     from base
     left join enum_labels as status_label
-        on status_label.enumname = 'CredManCreditLimitAdjStatus' and status_label.enumitemvalue = base.status
+        on
+            base.status = status_label.enumitemvalue
+            and status_label.enumname = 'CredManCreditLimitAdjStatus'
     left join enum_labels as posted_label
-        on posted_label.enumname = 'NoYes' and posted_label.enumitemvalue = base.posted
+        on
+            base.posted = posted_label.enumitemvalue
+            and posted_label.enumname = 'NoYes'
 
 )
 

@@ -23,7 +23,6 @@ final as (
         base.lake_version_number
     from base
 
-
 )
 
 select * from final

@@ -31,7 +31,9 @@ final as (
         status_label.enumitemname as status_name
     from base
     left join enum_labels as status_label
-        on status_label.enumname = 'CustVendDisputeStatus' and status_label.enumitemvalue = base.status
+        on
+            base.status = status_label.enumitemvalue
+            and status_label.enumname = 'CustVendDisputeStatus'
 
 )
 

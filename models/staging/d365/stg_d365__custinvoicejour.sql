@@ -36,7 +36,9 @@ final as (
         refnum_label.enumitemname as refnum_name
     from base
     left join enum_labels as refnum_label
-        on refnum_label.enumname = 'RefNum' and refnum_label.enumitemvalue = base.refnum
+        on
+            base.refnum = refnum_label.enumitemvalue
+            and refnum_label.enumname = 'RefNum'
 
 )
 

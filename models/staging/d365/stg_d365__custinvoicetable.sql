@@ -28,7 +28,9 @@ final as (
         posted_label.enumitemname as posted_name
     from base
     left join enum_labels as posted_label
-        on posted_label.enumname = 'NoYes' and posted_label.enumitemvalue = base.posted
+        on
+            base.posted = posted_label.enumitemvalue
+            and posted_label.enumname = 'NoYes'
 
 )
 

@@ -34,7 +34,9 @@ final as (
         blocked_label.enumitemname as blocked_name
     from base
     left join enum_labels as blocked_label
-        on blocked_label.enumname = 'CustVendorBlocked' and blocked_label.enumitemvalue = base.blocked
+        on
+            base.blocked = blocked_label.enumitemvalue
+            and blocked_label.enumname = 'CustVendorBlocked'
 
 )
 

@@ -38,7 +38,9 @@ final as (
         transtype_label.enumitemname as transtype_name
     from base
     left join enum_labels as transtype_label
-        on transtype_label.enumname = 'LedgerTransType' and transtype_label.enumitemvalue = base.transtype
+        on
+            base.transtype = transtype_label.enumitemvalue
+            and transtype_label.enumname = 'LedgerTransType'
 
 )
 

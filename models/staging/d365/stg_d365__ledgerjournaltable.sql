@@ -30,9 +30,13 @@ final as (
         posted_label.enumitemname as posted_name
     from base
     left join enum_labels as journaltype_label
-        on journaltype_label.enumname = 'LedgerJournalType' and journaltype_label.enumitemvalue = base.journaltype
+        on
+            base.journaltype = journaltype_label.enumitemvalue
+            and journaltype_label.enumname = 'LedgerJournalType'
     left join enum_labels as posted_label
-        on posted_label.enumname = 'NoYes' and posted_label.enumitemvalue = base.posted
+        on
+            base.posted = posted_label.enumitemvalue
+            and posted_label.enumname = 'NoYes'
 
 )
 

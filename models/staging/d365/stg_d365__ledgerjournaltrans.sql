@@ -35,7 +35,9 @@ final as (
         accounttype_label.enumitemname as accounttype_name
     from base
     left join enum_labels as accounttype_label
-        on accounttype_label.enumname = 'LedgerJournalACType' and accounttype_label.enumitemvalue = base.accounttype
+        on
+            base.accounttype = accounttype_label.enumitemvalue
+            and accounttype_label.enumname = 'LedgerJournalACType'
 
 )
 

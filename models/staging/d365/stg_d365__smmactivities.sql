@@ -34,9 +34,13 @@ final as (
         closed_label.enumitemname as closed_name
     from base
     left join enum_labels as category_label
-        on category_label.enumname = 'smmActivityCategory' and category_label.enumitemvalue = base.category
+        on
+            base.category = category_label.enumitemvalue
+            and category_label.enumname = 'smmActivityCategory'
     left join enum_labels as closed_label
-        on closed_label.enumname = 'NoYes' and closed_label.enumitemvalue = base.closed
+        on
+            base.closed = closed_label.enumitemvalue
+            and closed_label.enumname = 'NoYes'
 
 )
 

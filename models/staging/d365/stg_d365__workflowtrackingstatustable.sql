@@ -18,7 +18,6 @@ final as (
         base.lake_version_number
     from base
 
-
 )
 
 select * from final

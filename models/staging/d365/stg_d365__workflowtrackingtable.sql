@@ -26,7 +26,9 @@ final as (
         trackingtype_label.enumitemname as trackingtype_name
     from base
     left join enum_labels as trackingtype_label
-        on trackingtype_label.enumname = 'WorkflowTrackingType' and trackingtype_label.enumitemvalue = base.trackingtype
+        on
+            base.trackingtype = trackingtype_label.enumitemvalue
+            and trackingtype_label.enumname = 'WorkflowTrackingType'
 
 )
 

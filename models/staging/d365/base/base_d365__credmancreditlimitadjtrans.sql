@@ -1,4 +1,5 @@
--- grain: one row per current record of d365.credmancreditlimitadjtrans (company, recid); rows that cannot be used carry a quarantine_reason
+-- grain: one row per current record of d365.credmancreditlimitadjtrans (company, recid)
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('d365', 'credmancreditlimitadjtrans') }}
@@ -41,22 +42,14 @@ typed as (
         {{ d365_timestamp('createddatetime') }} as createddatetime,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        (
-            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
-            or (linenum is not null and {{ safe_cast('linenum', dbt.type_numeric()) }} is null)
-            or (creditmax is not null and {{ safe_cast('creditmax', dbt.type_numeric()) }} is null)
-            or (creditmaxnew is not null and {{ safe_cast('creditmaxnew', dbt.type_numeric()) }} is null)
-            or (fromdate is not null and {{ safe_cast('fromdate', 'date') }} is null)
-            or (createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null)
-        ) as has_unparseable_value,
-        case
-            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
-            when linenum is not null and {{ safe_cast('linenum', dbt.type_numeric()) }} is null then 'linenum'
-            when creditmax is not null and {{ safe_cast('creditmax', dbt.type_numeric()) }} is null then 'creditmax'
-            when creditmaxnew is not null and {{ safe_cast('creditmaxnew', dbt.type_numeric()) }} is null then 'creditmaxnew'
-            when fromdate is not null and {{ safe_cast('fromdate', 'date') }} is null then 'fromdate'
-            when createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null then 'createddatetime'
-        end as unparseable_column
+        {{ first_unparseable_column('d365', [
+            ['recid', 'bigint'],
+            ['linenum', 'decimal'],
+            ['creditmax', 'decimal'],
+            ['creditmaxnew', 'decimal'],
+            ['fromdate', 'date'],
+            ['createddatetime', 'timestamp'],
+        ]) }} as unparseable_column
     from current_rows
 
 ),
@@ -65,16 +58,34 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null or typed.company_code is null or typed.journalid is null or typed.custaccount is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.recid is null
+                then 'MISSING_KEY'
+            when typed.company_code is null
+                then 'MISSING_KEY'
+            when typed.journalid is null
+                then 'MISSING_KEY'
+            when typed.custaccount is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.recid is null or typed.company_code is null or typed.journalid is null or typed.custaccount is null then case when typed.recid is null then 'recid is missing' when typed.company_code is null then 'company_code is missing' when typed.journalid is null then 'journalid is missing' when typed.custaccount is null then 'custaccount is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
+            when typed.recid is null
+                then 'recid is missing'
+            when typed.company_code is null
+                then 'company_code is missing'
+            when typed.journalid is null
+                then 'journalid is missing'
+            when typed.custaccount is null
+                then 'custaccount is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type'
         end as quarantine_detail
     from typed
-
 
 )
 

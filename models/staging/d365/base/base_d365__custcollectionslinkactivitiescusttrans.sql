@@ -1,4 +1,5 @@
--- grain: one row per current record of d365.custcollectionslinkactivitiescusttrans (company, recid); rows that cannot be used carry a quarantine_reason
+-- grain: one row per current record of d365.custcollectionslinkactivitiescusttrans (company, recid)
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('d365', 'custcollectionslinkactivitiescusttrans') }}
@@ -36,23 +37,20 @@ typed as (
         {{ safe_cast('refrecid', dbt.type_bigint()) }} as refrecid,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        (
-            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
-            or (primaryrecid is not null and {{ safe_cast('primaryrecid', dbt.type_bigint()) }} is null)
-            or (refrecid is not null and {{ safe_cast('refrecid', dbt.type_bigint()) }} is null)
-        ) as has_unparseable_value,
-        case
-            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
-            when primaryrecid is not null and {{ safe_cast('primaryrecid', dbt.type_bigint()) }} is null then 'primaryrecid'
-            when refrecid is not null and {{ safe_cast('refrecid', dbt.type_bigint()) }} is null then 'refrecid'
-        end as unparseable_column
+        {{ first_unparseable_column('d365', [
+            ['recid', 'bigint'],
+            ['primaryrecid', 'bigint'],
+            ['refrecid', 'bigint'],
+        ]) }} as unparseable_column
     from current_rows
 
 ),
 
 ref_refrecid as (
 
-    select distinct company_code, recid as ref_key
+    select distinct
+        company_code,
+        recid as ref_key
     from {{ ref('base_d365__custtrans') }}
     where quarantine_reason is null
 
@@ -60,7 +58,9 @@ ref_refrecid as (
 
 ref_primaryrecid as (
 
-    select distinct company_code, recid as ref_key
+    select distinct
+        company_code,
+        recid as ref_key
     from {{ ref('base_d365__smmactivities') }}
     where quarantine_reason is null
 
@@ -70,23 +70,54 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null or typed.company_code is null or typed.primaryrecid is null or typed.refrecid is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.refrecid is not null and ref_refrecid.ref_key is null then 'ORPHAN_REFERENCE'
-            when typed.primaryrecid is not null and ref_primaryrecid.ref_key is null then 'ORPHAN_REFERENCE'
+            when typed.recid is null
+                then 'MISSING_KEY'
+            when typed.company_code is null
+                then 'MISSING_KEY'
+            when typed.primaryrecid is null
+                then 'MISSING_KEY'
+            when typed.refrecid is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.refrecid is not null and ref_refrecid.ref_key is null
+                then 'ORPHAN_REFERENCE'
+            when typed.primaryrecid is not null and ref_primaryrecid.ref_key is null
+                then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.recid is null or typed.company_code is null or typed.primaryrecid is null or typed.refrecid is null then case when typed.recid is null then 'recid is missing' when typed.company_code is null then 'company_code is missing' when typed.primaryrecid is null then 'primaryrecid is missing' when typed.refrecid is null then 'refrecid is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
-            when typed.refrecid is not null and ref_refrecid.ref_key is null then 'refrecid ' || cast(typed.refrecid as {{ dbt.type_string() }}) || ' matches no current custtrans.recid (customer transaction)'
-            when typed.primaryrecid is not null and ref_primaryrecid.ref_key is null then 'primaryrecid ' || cast(typed.primaryrecid as {{ dbt.type_string() }}) || ' matches no current smmactivities.recid (activity)'
+            when typed.recid is null
+                then 'recid is missing'
+            when typed.company_code is null
+                then 'company_code is missing'
+            when typed.primaryrecid is null
+                then 'primaryrecid is missing'
+            when typed.refrecid is null
+                then 'refrecid is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type'
+            when typed.refrecid is not null and ref_refrecid.ref_key is null
+                then
+                    'refrecid ' || cast(typed.refrecid as {{ dbt.type_string() }})
+                    || ' matches no current custtrans.recid (customer transaction)'
+            when typed.primaryrecid is not null and ref_primaryrecid.ref_key is null
+                then
+                    'primaryrecid ' || cast(typed.primaryrecid as {{ dbt.type_string() }})
+                    || ' matches no current smmactivities.recid (activity)'
         end as quarantine_detail
     from typed
     left join ref_refrecid
-        on ref_refrecid.ref_key = typed.refrecid and ref_refrecid.company_code = typed.company_code
+        on
+            typed.refrecid = ref_refrecid.ref_key
+            and typed.company_code = ref_refrecid.company_code
     left join ref_primaryrecid
-        on ref_primaryrecid.ref_key = typed.primaryrecid and ref_primaryrecid.company_code = typed.company_code
+        on
+            typed.primaryrecid = ref_primaryrecid.ref_key
+            and typed.company_code = ref_primaryrecid.company_code
 
 )
 

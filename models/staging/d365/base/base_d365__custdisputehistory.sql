@@ -1,4 +1,5 @@
--- grain: one row per current record of d365.custdisputehistory (company, recid); rows that cannot be used carry a quarantine_reason
+-- grain: one row per current record of d365.custdisputehistory (company, recid)
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('d365', 'custdisputehistory') }}
@@ -42,31 +43,24 @@ typed as (
         nullif(trim(createdby), '') as createdby,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        (
-            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
-            or (custtrans is not null and {{ safe_cast('custtrans', dbt.type_bigint()) }} is null)
-            or (status is not null and {{ safe_cast('status', dbt.type_int()) }} is null)
-            or (responsibleworker is not null and {{ safe_cast('responsibleworker', dbt.type_bigint()) }} is null)
-            or (statuschangeddate is not null and {{ safe_cast('statuschangeddate', 'date') }} is null)
-            or (followupdate is not null and {{ safe_cast('followupdate', 'date') }} is null)
-            or (createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null)
-        ) as has_unparseable_value,
-        case
-            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
-            when custtrans is not null and {{ safe_cast('custtrans', dbt.type_bigint()) }} is null then 'custtrans'
-            when status is not null and {{ safe_cast('status', dbt.type_int()) }} is null then 'status'
-            when responsibleworker is not null and {{ safe_cast('responsibleworker', dbt.type_bigint()) }} is null then 'responsibleworker'
-            when statuschangeddate is not null and {{ safe_cast('statuschangeddate', 'date') }} is null then 'statuschangeddate'
-            when followupdate is not null and {{ safe_cast('followupdate', 'date') }} is null then 'followupdate'
-            when createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null then 'createddatetime'
-        end as unparseable_column
+        {{ first_unparseable_column('d365', [
+            ['recid', 'bigint'],
+            ['custtrans', 'bigint'],
+            ['status', 'integer'],
+            ['statuschangeddate', 'date'],
+            ['followupdate', 'date'],
+            ['responsibleworker', 'bigint'],
+            ['createddatetime', 'timestamp'],
+        ]) }} as unparseable_column
     from current_rows
 
 ),
 
 ref_custtrans as (
 
-    select distinct company_code, recid as ref_key
+    select distinct
+        company_code,
+        recid as ref_key
     from {{ ref('base_d365__custtrans') }}
     where quarantine_reason is null
 
@@ -76,19 +70,40 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null or typed.company_code is null or typed.custtrans is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.custtrans is not null and ref_custtrans.ref_key is null then 'ORPHAN_REFERENCE'
+            when typed.recid is null
+                then 'MISSING_KEY'
+            when typed.company_code is null
+                then 'MISSING_KEY'
+            when typed.custtrans is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.custtrans is not null and ref_custtrans.ref_key is null
+                then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.recid is null or typed.company_code is null or typed.custtrans is null then case when typed.recid is null then 'recid is missing' when typed.company_code is null then 'company_code is missing' when typed.custtrans is null then 'custtrans is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
-            when typed.custtrans is not null and ref_custtrans.ref_key is null then 'custtrans ' || cast(typed.custtrans as {{ dbt.type_string() }}) || ' matches no current custtrans.recid (customer transaction)'
+            when typed.recid is null
+                then 'recid is missing'
+            when typed.company_code is null
+                then 'company_code is missing'
+            when typed.custtrans is null
+                then 'custtrans is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type'
+            when typed.custtrans is not null and ref_custtrans.ref_key is null
+                then
+                    'custtrans ' || cast(typed.custtrans as {{ dbt.type_string() }})
+                    || ' matches no current custtrans.recid (customer transaction)'
         end as quarantine_detail
     from typed
     left join ref_custtrans
-        on ref_custtrans.ref_key = typed.custtrans and ref_custtrans.company_code = typed.company_code
+        on
+            typed.custtrans = ref_custtrans.ref_key
+            and typed.company_code = ref_custtrans.company_code
 
 )
 

@@ -1,4 +1,5 @@
--- grain: one row per current record of d365.custinvoicejour (company, recid); rows that cannot be used carry a quarantine_reason
+-- grain: one row per current record of d365.custinvoicejour (company, recid)
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('d365', 'custinvoicejour') }}
@@ -47,24 +48,15 @@ typed as (
         nullif(trim(createdby), '') as createdby,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        (
-            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
-            or (invoiceamount is not null and {{ safe_cast('invoiceamount', dbt.type_numeric()) }} is null)
-            or (invoiceamountmst is not null and {{ safe_cast('invoiceamountmst', dbt.type_numeric()) }} is null)
-            or (refnum is not null and {{ safe_cast('refnum', dbt.type_int()) }} is null)
-            or (invoicedate is not null and {{ safe_cast('invoicedate', 'date') }} is null)
-            or (duedate is not null and {{ safe_cast('duedate', 'date') }} is null)
-            or (createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null)
-        ) as has_unparseable_value,
-        case
-            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
-            when invoiceamount is not null and {{ safe_cast('invoiceamount', dbt.type_numeric()) }} is null then 'invoiceamount'
-            when invoiceamountmst is not null and {{ safe_cast('invoiceamountmst', dbt.type_numeric()) }} is null then 'invoiceamountmst'
-            when refnum is not null and {{ safe_cast('refnum', dbt.type_int()) }} is null then 'refnum'
-            when invoicedate is not null and {{ safe_cast('invoicedate', 'date') }} is null then 'invoicedate'
-            when duedate is not null and {{ safe_cast('duedate', 'date') }} is null then 'duedate'
-            when createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null then 'createddatetime'
-        end as unparseable_column
+        {{ first_unparseable_column('d365', [
+            ['recid', 'bigint'],
+            ['invoicedate', 'date'],
+            ['duedate', 'date'],
+            ['invoiceamount', 'decimal'],
+            ['invoiceamountmst', 'decimal'],
+            ['refnum', 'integer'],
+            ['createddatetime', 'timestamp'],
+        ]) }} as unparseable_column
     from current_rows
 
 ),
@@ -77,7 +69,9 @@ currencies as (
 
 ref_invoiceaccount as (
 
-    select distinct company_code, accountnum as ref_key
+    select distinct
+        company_code,
+        accountnum as ref_key
     from {{ ref('base_d365__custtable') }}
     where quarantine_reason is null
 
@@ -87,23 +81,48 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null or typed.company_code is null or typed.invoiceid is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.currencycode is not null and currency_currencycode.currency_code is null then 'UNKNOWN_CURRENCY'
-            when typed.invoiceaccount is not null and ref_invoiceaccount.ref_key is null then 'ORPHAN_REFERENCE'
+            when typed.recid is null
+                then 'MISSING_KEY'
+            when typed.company_code is null
+                then 'MISSING_KEY'
+            when typed.invoiceid is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.currencycode is not null and currency_currencycode.currency_code is null
+                then 'UNKNOWN_CURRENCY'
+            when typed.invoiceaccount is not null and ref_invoiceaccount.ref_key is null
+                then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.recid is null or typed.company_code is null or typed.invoiceid is null then case when typed.recid is null then 'recid is missing' when typed.company_code is null then 'company_code is missing' when typed.invoiceid is null then 'invoiceid is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
-            when typed.currencycode is not null and currency_currencycode.currency_code is null then 'currencycode ' || typed.currencycode || ' is not an ISO 4217 currency code'
-            when typed.invoiceaccount is not null and ref_invoiceaccount.ref_key is null then 'invoiceaccount ' || cast(typed.invoiceaccount as {{ dbt.type_string() }}) || ' matches no current custtable.accountnum (customer account)'
+            when typed.recid is null
+                then 'recid is missing'
+            when typed.company_code is null
+                then 'company_code is missing'
+            when typed.invoiceid is null
+                then 'invoiceid is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type'
+            when typed.currencycode is not null and currency_currencycode.currency_code is null
+                then
+                    'currencycode ' || typed.currencycode
+                    || ' is not an ISO 4217 currency code'
+            when typed.invoiceaccount is not null and ref_invoiceaccount.ref_key is null
+                then
+                    'invoiceaccount ' || cast(typed.invoiceaccount as {{ dbt.type_string() }})
+                    || ' matches no current custtable.accountnum (customer account)'
         end as quarantine_detail
     from typed
     left join currencies as currency_currencycode
-        on currency_currencycode.currency_code = upper(typed.currencycode)
+        on upper(typed.currencycode) = currency_currencycode.currency_code
     left join ref_invoiceaccount
-        on ref_invoiceaccount.ref_key = typed.invoiceaccount and ref_invoiceaccount.company_code = typed.company_code
+        on
+            typed.invoiceaccount = ref_invoiceaccount.ref_key
+            and typed.company_code = ref_invoiceaccount.company_code
 
 )
 

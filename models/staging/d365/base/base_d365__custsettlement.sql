@@ -1,4 +1,5 @@
--- grain: one row per current record of d365.custsettlement (company, recid); rows that cannot be used carry a quarantine_reason
+-- grain: one row per current record of d365.custsettlement (company, recid)
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('d365', 'custsettlement') }}
@@ -41,31 +42,24 @@ typed as (
         nullif(trim(createdby), '') as createdby,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        (
-            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
-            or (transrecid is not null and {{ safe_cast('transrecid', dbt.type_bigint()) }} is null)
-            or (offsetrecid is not null and {{ safe_cast('offsetrecid', dbt.type_bigint()) }} is null)
-            or (settleamountcur is not null and {{ safe_cast('settleamountcur', dbt.type_numeric()) }} is null)
-            or (settleamountmst is not null and {{ safe_cast('settleamountmst', dbt.type_numeric()) }} is null)
-            or (transdate is not null and {{ safe_cast('transdate', 'date') }} is null)
-            or (createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null)
-        ) as has_unparseable_value,
-        case
-            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
-            when transrecid is not null and {{ safe_cast('transrecid', dbt.type_bigint()) }} is null then 'transrecid'
-            when offsetrecid is not null and {{ safe_cast('offsetrecid', dbt.type_bigint()) }} is null then 'offsetrecid'
-            when settleamountcur is not null and {{ safe_cast('settleamountcur', dbt.type_numeric()) }} is null then 'settleamountcur'
-            when settleamountmst is not null and {{ safe_cast('settleamountmst', dbt.type_numeric()) }} is null then 'settleamountmst'
-            when transdate is not null and {{ safe_cast('transdate', 'date') }} is null then 'transdate'
-            when createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null then 'createddatetime'
-        end as unparseable_column
+        {{ first_unparseable_column('d365', [
+            ['recid', 'bigint'],
+            ['transrecid', 'bigint'],
+            ['offsetrecid', 'bigint'],
+            ['transdate', 'date'],
+            ['settleamountcur', 'decimal'],
+            ['settleamountmst', 'decimal'],
+            ['createddatetime', 'timestamp'],
+        ]) }} as unparseable_column
     from current_rows
 
 ),
 
 ref_transrecid as (
 
-    select distinct company_code, recid as ref_key
+    select distinct
+        company_code,
+        recid as ref_key
     from {{ ref('base_d365__custtrans') }}
     where quarantine_reason is null
 
@@ -75,19 +69,40 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null or typed.company_code is null or typed.transrecid is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.transrecid is not null and ref_transrecid.ref_key is null then 'ORPHAN_REFERENCE'
+            when typed.recid is null
+                then 'MISSING_KEY'
+            when typed.company_code is null
+                then 'MISSING_KEY'
+            when typed.transrecid is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.transrecid is not null and ref_transrecid.ref_key is null
+                then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.recid is null or typed.company_code is null or typed.transrecid is null then case when typed.recid is null then 'recid is missing' when typed.company_code is null then 'company_code is missing' when typed.transrecid is null then 'transrecid is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
-            when typed.transrecid is not null and ref_transrecid.ref_key is null then 'transrecid ' || cast(typed.transrecid as {{ dbt.type_string() }}) || ' matches no current custtrans.recid (customer transaction)'
+            when typed.recid is null
+                then 'recid is missing'
+            when typed.company_code is null
+                then 'company_code is missing'
+            when typed.transrecid is null
+                then 'transrecid is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type'
+            when typed.transrecid is not null and ref_transrecid.ref_key is null
+                then
+                    'transrecid ' || cast(typed.transrecid as {{ dbt.type_string() }})
+                    || ' matches no current custtrans.recid (customer transaction)'
         end as quarantine_detail
     from typed
     left join ref_transrecid
-        on ref_transrecid.ref_key = typed.transrecid and ref_transrecid.company_code = typed.company_code
+        on
+            typed.transrecid = ref_transrecid.ref_key
+            and typed.company_code = ref_transrecid.company_code
 
 )
 

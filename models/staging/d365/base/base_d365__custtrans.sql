@@ -1,4 +1,5 @@
--- grain: one row per current record of d365.custtrans (company, recid); rows that cannot be used carry a quarantine_reason
+-- grain: one row per current record of d365.custtrans (company, recid)
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('d365', 'custtrans') }}
@@ -49,32 +50,19 @@ typed as (
         nullif(trim(createdby), '') as createdby,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        (
-            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
-            or (transtype is not null and {{ safe_cast('transtype', dbt.type_int()) }} is null)
-            or (amountcur is not null and {{ safe_cast('amountcur', dbt.type_numeric()) }} is null)
-            or (amountmst is not null and {{ safe_cast('amountmst', dbt.type_numeric()) }} is null)
-            or (settleamountcur is not null and {{ safe_cast('settleamountcur', dbt.type_numeric()) }} is null)
-            or (collectionlettercode is not null and {{ safe_cast('collectionlettercode', dbt.type_int()) }} is null)
-            or (transdate is not null and {{ safe_cast('transdate', 'date') }} is null)
-            or (duedate is not null and {{ safe_cast('duedate', 'date') }} is null)
-            or (closed is not null and {{ safe_cast('closed', 'date') }} is null)
-            or (lastsettledate is not null and {{ safe_cast('lastsettledate', 'date') }} is null)
-            or (createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null)
-        ) as has_unparseable_value,
-        case
-            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
-            when transtype is not null and {{ safe_cast('transtype', dbt.type_int()) }} is null then 'transtype'
-            when amountcur is not null and {{ safe_cast('amountcur', dbt.type_numeric()) }} is null then 'amountcur'
-            when amountmst is not null and {{ safe_cast('amountmst', dbt.type_numeric()) }} is null then 'amountmst'
-            when settleamountcur is not null and {{ safe_cast('settleamountcur', dbt.type_numeric()) }} is null then 'settleamountcur'
-            when collectionlettercode is not null and {{ safe_cast('collectionlettercode', dbt.type_int()) }} is null then 'collectionlettercode'
-            when transdate is not null and {{ safe_cast('transdate', 'date') }} is null then 'transdate'
-            when duedate is not null and {{ safe_cast('duedate', 'date') }} is null then 'duedate'
-            when closed is not null and {{ safe_cast('closed', 'date') }} is null then 'closed'
-            when lastsettledate is not null and {{ safe_cast('lastsettledate', 'date') }} is null then 'lastsettledate'
-            when createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null then 'createddatetime'
-        end as unparseable_column
+        {{ first_unparseable_column('d365', [
+            ['recid', 'bigint'],
+            ['transdate', 'date'],
+            ['duedate', 'date'],
+            ['transtype', 'integer'],
+            ['amountcur', 'decimal'],
+            ['amountmst', 'decimal'],
+            ['settleamountcur', 'decimal'],
+            ['closed', 'date'],
+            ['lastsettledate', 'date'],
+            ['collectionlettercode', 'integer'],
+            ['createddatetime', 'timestamp'],
+        ]) }} as unparseable_column
     from current_rows
 
 ),
@@ -87,7 +75,9 @@ currencies as (
 
 ref_accountnum as (
 
-    select distinct company_code, accountnum as ref_key
+    select distinct
+        company_code,
+        accountnum as ref_key
     from {{ ref('base_d365__custtable') }}
     where quarantine_reason is null
 
@@ -97,23 +87,44 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null or typed.company_code is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.currencycode is not null and currency_currencycode.currency_code is null then 'UNKNOWN_CURRENCY'
-            when typed.accountnum is not null and ref_accountnum.ref_key is null then 'ORPHAN_REFERENCE'
+            when typed.recid is null
+                then 'MISSING_KEY'
+            when typed.company_code is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.currencycode is not null and currency_currencycode.currency_code is null
+                then 'UNKNOWN_CURRENCY'
+            when typed.accountnum is not null and ref_accountnum.ref_key is null
+                then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.recid is null or typed.company_code is null then case when typed.recid is null then 'recid is missing' when typed.company_code is null then 'company_code is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
-            when typed.currencycode is not null and currency_currencycode.currency_code is null then 'currencycode ' || typed.currencycode || ' is not an ISO 4217 currency code'
-            when typed.accountnum is not null and ref_accountnum.ref_key is null then 'accountnum ' || cast(typed.accountnum as {{ dbt.type_string() }}) || ' matches no current custtable.accountnum (customer account)'
+            when typed.recid is null
+                then 'recid is missing'
+            when typed.company_code is null
+                then 'company_code is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type'
+            when typed.currencycode is not null and currency_currencycode.currency_code is null
+                then
+                    'currencycode ' || typed.currencycode
+                    || ' is not an ISO 4217 currency code'
+            when typed.accountnum is not null and ref_accountnum.ref_key is null
+                then
+                    'accountnum ' || cast(typed.accountnum as {{ dbt.type_string() }})
+                    || ' matches no current custtable.accountnum (customer account)'
         end as quarantine_detail
     from typed
     left join currencies as currency_currencycode
-        on currency_currencycode.currency_code = upper(typed.currencycode)
+        on upper(typed.currencycode) = currency_currencycode.currency_code
     left join ref_accountnum
-        on ref_accountnum.ref_key = typed.accountnum and ref_accountnum.company_code = typed.company_code
+        on
+            typed.accountnum = ref_accountnum.ref_key
+            and typed.company_code = ref_accountnum.company_code
 
 )
 

@@ -1,4 +1,5 @@
--- grain: one row per current record of d365.dirpartytable (recid); rows that cannot be used carry a quarantine_reason
+-- grain: one row per current record of d365.dirpartytable (recid)
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('d365', 'dirpartytable') }}
@@ -35,12 +36,9 @@ typed as (
         nullif(trim(partynumber), '') as partynumber,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        (
-            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
-        ) as has_unparseable_value,
-        case
-            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
-        end as unparseable_column
+        {{ first_unparseable_column('d365', [
+            ['recid', 'bigint'],
+        ]) }} as unparseable_column
     from current_rows
 
 ),
@@ -49,16 +47,22 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.recid is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.recid is null then case when typed.recid is null then 'recid is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
+            when typed.recid is null
+                then 'recid is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type'
         end as quarantine_detail
     from typed
-
 
 )
 

@@ -1,4 +1,5 @@
--- grain: one row per current record of d365.hcmworker (recid); rows that cannot be used carry a quarantine_reason
+-- grain: one row per current record of d365.hcmworker (recid)
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('d365', 'hcmworker') }}
@@ -35,14 +36,10 @@ typed as (
         nullif(trim(personnelnumber), '') as personnelnumber,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        (
-            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
-            or (person is not null and {{ safe_cast('person', dbt.type_bigint()) }} is null)
-        ) as has_unparseable_value,
-        case
-            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
-            when person is not null and {{ safe_cast('person', dbt.type_bigint()) }} is null then 'person'
-        end as unparseable_column
+        {{ first_unparseable_column('d365', [
+            ['recid', 'bigint'],
+            ['person', 'bigint'],
+        ]) }} as unparseable_column
     from current_rows
 
 ),
@@ -51,16 +48,26 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null or typed.personnelnumber is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.recid is null
+                then 'MISSING_KEY'
+            when typed.personnelnumber is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.recid is null or typed.personnelnumber is null then case when typed.recid is null then 'recid is missing' when typed.personnelnumber is null then 'personnelnumber is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
+            when typed.recid is null
+                then 'recid is missing'
+            when typed.personnelnumber is null
+                then 'personnelnumber is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type'
         end as quarantine_detail
     from typed
-
 
 )
 

@@ -1,4 +1,5 @@
--- grain: one row per current record of d365.ledgerjournaltable (company, recid); rows that cannot be used carry a quarantine_reason
+-- grain: one row per current record of d365.ledgerjournaltable (company, recid)
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('d365', 'ledgerjournaltable') }}
@@ -40,20 +41,13 @@ typed as (
         nullif(trim(createdby), '') as createdby,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        (
-            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
-            or (journaltype is not null and {{ safe_cast('journaltype', dbt.type_int()) }} is null)
-            or (posted is not null and {{ safe_cast('posted', dbt.type_int()) }} is null)
-            or (posteddatetime is not null and {{ safe_cast('posteddatetime', dbt.type_timestamp()) }} is null)
-            or (createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null)
-        ) as has_unparseable_value,
-        case
-            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
-            when journaltype is not null and {{ safe_cast('journaltype', dbt.type_int()) }} is null then 'journaltype'
-            when posted is not null and {{ safe_cast('posted', dbt.type_int()) }} is null then 'posted'
-            when posteddatetime is not null and {{ safe_cast('posteddatetime', dbt.type_timestamp()) }} is null then 'posteddatetime'
-            when createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null then 'createddatetime'
-        end as unparseable_column
+        {{ first_unparseable_column('d365', [
+            ['recid', 'bigint'],
+            ['journaltype', 'integer'],
+            ['posted', 'integer'],
+            ['posteddatetime', 'timestamp'],
+            ['createddatetime', 'timestamp'],
+        ]) }} as unparseable_column
     from current_rows
 
 ),
@@ -62,16 +56,30 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null or typed.company_code is null or typed.journalnum is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.recid is null
+                then 'MISSING_KEY'
+            when typed.company_code is null
+                then 'MISSING_KEY'
+            when typed.journalnum is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.recid is null or typed.company_code is null or typed.journalnum is null then case when typed.recid is null then 'recid is missing' when typed.company_code is null then 'company_code is missing' when typed.journalnum is null then 'journalnum is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
+            when typed.recid is null
+                then 'recid is missing'
+            when typed.company_code is null
+                then 'company_code is missing'
+            when typed.journalnum is null
+                then 'journalnum is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type'
         end as quarantine_detail
     from typed
-
 
 )
 

@@ -1,4 +1,5 @@
--- grain: one row per current record of d365.ledgerjournaltrans (company, recid); rows that cannot be used carry a quarantine_reason
+-- grain: one row per current record of d365.ledgerjournaltrans (company, recid)
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('d365', 'ledgerjournaltrans') }}
@@ -46,26 +47,16 @@ typed as (
         nullif(trim(createdby), '') as createdby,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        (
-            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
-            or (linenum is not null and {{ safe_cast('linenum', dbt.type_numeric()) }} is null)
-            or (accounttype is not null and {{ safe_cast('accounttype', dbt.type_int()) }} is null)
-            or (ledgerdimension is not null and {{ safe_cast('ledgerdimension', dbt.type_bigint()) }} is null)
-            or (amountcurcredit is not null and {{ safe_cast('amountcurcredit', dbt.type_numeric()) }} is null)
-            or (amountcurdebit is not null and {{ safe_cast('amountcurdebit', dbt.type_numeric()) }} is null)
-            or (transdate is not null and {{ safe_cast('transdate', 'date') }} is null)
-            or (createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null)
-        ) as has_unparseable_value,
-        case
-            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
-            when linenum is not null and {{ safe_cast('linenum', dbt.type_numeric()) }} is null then 'linenum'
-            when accounttype is not null and {{ safe_cast('accounttype', dbt.type_int()) }} is null then 'accounttype'
-            when ledgerdimension is not null and {{ safe_cast('ledgerdimension', dbt.type_bigint()) }} is null then 'ledgerdimension'
-            when amountcurcredit is not null and {{ safe_cast('amountcurcredit', dbt.type_numeric()) }} is null then 'amountcurcredit'
-            when amountcurdebit is not null and {{ safe_cast('amountcurdebit', dbt.type_numeric()) }} is null then 'amountcurdebit'
-            when transdate is not null and {{ safe_cast('transdate', 'date') }} is null then 'transdate'
-            when createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null then 'createddatetime'
-        end as unparseable_column
+        {{ first_unparseable_column('d365', [
+            ['recid', 'bigint'],
+            ['linenum', 'decimal'],
+            ['transdate', 'date'],
+            ['accounttype', 'integer'],
+            ['ledgerdimension', 'bigint'],
+            ['amountcurcredit', 'decimal'],
+            ['amountcurdebit', 'decimal'],
+            ['createddatetime', 'timestamp'],
+        ]) }} as unparseable_column
     from current_rows
 
 ),
@@ -80,19 +71,38 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null or typed.company_code is null or typed.journalnum is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.currencycode is not null and currency_currencycode.currency_code is null then 'UNKNOWN_CURRENCY'
+            when typed.recid is null
+                then 'MISSING_KEY'
+            when typed.company_code is null
+                then 'MISSING_KEY'
+            when typed.journalnum is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.currencycode is not null and currency_currencycode.currency_code is null
+                then 'UNKNOWN_CURRENCY'
         end as quarantine_reason,
         case
-            when typed.recid is null or typed.company_code is null or typed.journalnum is null then case when typed.recid is null then 'recid is missing' when typed.company_code is null then 'company_code is missing' when typed.journalnum is null then 'journalnum is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
-            when typed.currencycode is not null and currency_currencycode.currency_code is null then 'currencycode ' || typed.currencycode || ' is not an ISO 4217 currency code'
+            when typed.recid is null
+                then 'recid is missing'
+            when typed.company_code is null
+                then 'company_code is missing'
+            when typed.journalnum is null
+                then 'journalnum is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type'
+            when typed.currencycode is not null and currency_currencycode.currency_code is null
+                then
+                    'currencycode ' || typed.currencycode
+                    || ' is not an ISO 4217 currency code'
         end as quarantine_detail
     from typed
     left join currencies as currency_currencycode
-        on currency_currencycode.currency_code = upper(typed.currencycode)
+        on upper(typed.currencycode) = currency_currencycode.currency_code
 
 )
 

@@ -56,10 +56,10 @@ checked as (
 
     select
         typed.*,
-        case when enumname is null or enumitemvalue is null then 'MISSING_KEY' end as quarantine_reason,
+        case when typed.enumname is null or typed.enumitemvalue is null then 'MISSING_KEY' end as quarantine_reason,
         case
-            when enumname is null then 'enumname is missing'
-            when enumitemvalue is null then 'enumitemvalue is missing'
+            when typed.enumname is null then 'enumname is missing'
+            when typed.enumitemvalue is null then 'enumitemvalue is missing'
         end as quarantine_detail
     from typed
 

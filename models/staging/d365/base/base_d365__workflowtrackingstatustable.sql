@@ -1,4 +1,5 @@
--- grain: one row per current record of d365.workflowtrackingstatustable (recid); rows that cannot be used carry a quarantine_reason
+-- grain: one row per current record of d365.workflowtrackingstatustable (recid)
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('d365', 'workflowtrackingstatustable') }}
@@ -36,16 +37,11 @@ typed as (
         {{ d365_timestamp('createddatetime') }} as createddatetime,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        (
-            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
-            or (contextrecid is not null and {{ safe_cast('contextrecid', dbt.type_bigint()) }} is null)
-            or (createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null)
-        ) as has_unparseable_value,
-        case
-            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
-            when contextrecid is not null and {{ safe_cast('contextrecid', dbt.type_bigint()) }} is null then 'contextrecid'
-            when createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null then 'createddatetime'
-        end as unparseable_column
+        {{ first_unparseable_column('d365', [
+            ['recid', 'bigint'],
+            ['contextrecid', 'bigint'],
+            ['createddatetime', 'timestamp'],
+        ]) }} as unparseable_column
     from current_rows
 
 ),
@@ -54,16 +50,26 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null or typed.contextrecid is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.recid is null
+                then 'MISSING_KEY'
+            when typed.contextrecid is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.recid is null or typed.contextrecid is null then case when typed.recid is null then 'recid is missing' when typed.contextrecid is null then 'contextrecid is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
+            when typed.recid is null
+                then 'recid is missing'
+            when typed.contextrecid is null
+                then 'contextrecid is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type'
         end as quarantine_detail
     from typed
-
 
 )
 

@@ -1,4 +1,5 @@
--- grain: one row per current record of d365.workflowtrackingtable (recid); rows that cannot be used carry a quarantine_reason
+-- grain: one row per current record of d365.workflowtrackingtable (recid)
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('d365', 'workflowtrackingtable') }}
@@ -33,22 +34,16 @@ typed as (
         {{ safe_cast('recid', dbt.type_bigint()) }} as recid,
         {{ safe_cast('workflowtrackingstatustable', dbt.type_bigint()) }} as workflowtrackingstatustable,
         {{ safe_cast('trackingtype', dbt.type_int()) }} as trackingtype,
-        nullif(trim("user"), '') as user_id,
+        nullif(trim(user), '') as user_id,
         {{ d365_timestamp('createddatetime') }} as createddatetime,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        (
-            (recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null)
-            or (workflowtrackingstatustable is not null and {{ safe_cast('workflowtrackingstatustable', dbt.type_bigint()) }} is null)
-            or (trackingtype is not null and {{ safe_cast('trackingtype', dbt.type_int()) }} is null)
-            or (createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null)
-        ) as has_unparseable_value,
-        case
-            when recid is not null and {{ safe_cast('recid', dbt.type_bigint()) }} is null then 'recid'
-            when workflowtrackingstatustable is not null and {{ safe_cast('workflowtrackingstatustable', dbt.type_bigint()) }} is null then 'workflowtrackingstatustable'
-            when trackingtype is not null and {{ safe_cast('trackingtype', dbt.type_int()) }} is null then 'trackingtype'
-            when createddatetime is not null and {{ safe_cast('createddatetime', dbt.type_timestamp()) }} is null then 'createddatetime'
-        end as unparseable_column
+        {{ first_unparseable_column('d365', [
+            ['recid', 'bigint'],
+            ['workflowtrackingstatustable', 'bigint'],
+            ['trackingtype', 'integer'],
+            ['createddatetime', 'timestamp'],
+        ]) }} as unparseable_column
     from current_rows
 
 ),
@@ -65,19 +60,34 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null or typed.workflowtrackingstatustable is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.workflowtrackingstatustable is not null and ref_workflowtrackingstatustable.ref_key is null then 'ORPHAN_REFERENCE'
+            when typed.recid is null
+                then 'MISSING_KEY'
+            when typed.workflowtrackingstatustable is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.workflowtrackingstatustable is not null and ref_workflowtrackingstatustable.ref_key is null
+                then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.recid is null or typed.workflowtrackingstatustable is null then case when typed.recid is null then 'recid is missing' when typed.workflowtrackingstatustable is null then 'workflowtrackingstatustable is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type'
-            when typed.workflowtrackingstatustable is not null and ref_workflowtrackingstatustable.ref_key is null then 'workflowtrackingstatustable ' || cast(typed.workflowtrackingstatustable as {{ dbt.type_string() }}) || ' matches no current workflowtrackingstatustable.recid (workflow instance)'
+            when typed.recid is null
+                then 'recid is missing'
+            when typed.workflowtrackingstatustable is null
+                then 'workflowtrackingstatustable is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type'
+            when typed.workflowtrackingstatustable is not null and ref_workflowtrackingstatustable.ref_key is null
+                then
+                    'workflowtrackingstatustable ' || cast(typed.workflowtrackingstatustable as {{ dbt.type_string() }})
+                    || ' matches no current workflowtrackingstatustable.recid (workflow instance)'
         end as quarantine_detail
     from typed
     left join ref_workflowtrackingstatustable
-        on ref_workflowtrackingstatustable.ref_key = typed.workflowtrackingstatustable
+        on typed.workflowtrackingstatustable = ref_workflowtrackingstatustable.ref_key
 
 )
 

@@ -1,4 +1,5 @@
--- grain: one row per cash application (application_id), latest extract; rows that cannot be used carry a quarantine_reason
+-- grain: one row per cash application (application_id), latest extract
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('highradius', 'hr_cash_application') }}
@@ -20,18 +21,12 @@ typed as (
         {{ hr_timestamp_utc('posted_to_erp_at') }} as posted_to_erp_at,
         nullif(trim(erp_voucher), '') as erp_voucher,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        (
-            (nullif(trim(applied_amount), '') is not null and {{ safe_cast("nullif(trim(applied_amount), '')", dbt.type_numeric()) }} is null)
-            or (nullif(trim(matched_at), '') is not null and {{ hr_timestamp_utc('matched_at') }} is null)
-            or (nullif(trim(posted_to_erp_at), '') is not null and {{ hr_timestamp_utc('posted_to_erp_at') }} is null)
-            or (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
-        ) as has_unparseable_value,
-        case
-            when nullif(trim(applied_amount), '') is not null and {{ safe_cast("nullif(trim(applied_amount), '')", dbt.type_numeric()) }} is null then 'applied_amount'
-            when nullif(trim(matched_at), '') is not null and {{ hr_timestamp_utc('matched_at') }} is null then 'matched_at'
-            when nullif(trim(posted_to_erp_at), '') is not null and {{ hr_timestamp_utc('posted_to_erp_at') }} is null then 'posted_to_erp_at'
-            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
-        end as unparseable_column
+        {{ first_unparseable_column('highradius', [
+            ['applied_amount', 'decimal'],
+            ['matched_at', 'timestamp'],
+            ['posted_to_erp_at', 'timestamp'],
+            ['extracted_at', 'timestamp'],
+        ]) }} as unparseable_column
     from source
 
 ),
@@ -42,7 +37,18 @@ ranked as (
         *,
         row_number() over (
             partition by application_id
-            order by extracted_at desc, application_id desc, payment_id desc, company_code desc, invoice_number desc, applied_amount desc, match_type desc, matched_at desc, matched_by desc, posted_to_erp_at desc, erp_voucher desc
+            order by
+                extracted_at desc,
+                application_id desc,
+                payment_id desc,
+                company_code desc,
+                invoice_number desc,
+                applied_amount desc,
+                match_type desc,
+                matched_at desc,
+                matched_by desc,
+                posted_to_erp_at desc,
+                erp_voucher desc
         ) as version_rank
     from typed
 
@@ -58,7 +64,9 @@ current_rows as (
 
 invoices as (
 
-    select distinct company_code, invoiceid
+    select distinct
+        company_code,
+        invoiceid
     from {{ ref('base_d365__custinvoicejour') }}
     where quarantine_reason is null
 
@@ -68,19 +76,32 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.application_id is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.invoice_number is not null and invoices.invoiceid is null then 'ORPHAN_REFERENCE'
+            when typed.application_id is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.invoice_number is not null and invoices.invoiceid is null
+                then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.application_id is null then case when typed.application_id is null then 'application_id is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
-            when typed.invoice_number is not null and invoices.invoiceid is null then 'invoice_number ' || typed.invoice_number || ' matches no posted D365 invoice of company ' || coalesce(typed.company_code, '?')
+            when typed.application_id is null
+                then 'application_id is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type (timestamps need a UTC offset)'
+            when typed.invoice_number is not null and invoices.invoiceid is null
+                then
+                    'invoice_number ' || typed.invoice_number
+                    || ' matches no posted D365 invoice of company ' || coalesce(typed.company_code, '?')
         end as quarantine_detail
     from current_rows as typed
     left join invoices
-        on invoices.company_code = typed.company_code and invoices.invoiceid = typed.invoice_number
+        on
+            typed.company_code = invoices.company_code
+            and typed.invoice_number = invoices.invoiceid
 
 )
 

@@ -1,4 +1,5 @@
--- grain: one row per collection activity (activity_id), latest extract; rows that cannot be used carry a quarantine_reason
+-- grain: one row per collection activity (activity_id), latest extract
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('highradius', 'hr_collection_activity') }}
@@ -19,16 +20,11 @@ typed as (
         {{ hr_timestamp_utc('created_at') }} as created_at,
         {{ hr_timestamp_utc('completed_at') }} as completed_at,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        (
-            (nullif(trim(created_at), '') is not null and {{ hr_timestamp_utc('created_at') }} is null)
-            or (nullif(trim(completed_at), '') is not null and {{ hr_timestamp_utc('completed_at') }} is null)
-            or (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
-        ) as has_unparseable_value,
-        case
-            when nullif(trim(created_at), '') is not null and {{ hr_timestamp_utc('created_at') }} is null then 'created_at'
-            when nullif(trim(completed_at), '') is not null and {{ hr_timestamp_utc('completed_at') }} is null then 'completed_at'
-            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
-        end as unparseable_column
+        {{ first_unparseable_column('highradius', [
+            ['created_at', 'timestamp'],
+            ['completed_at', 'timestamp'],
+            ['extracted_at', 'timestamp'],
+        ]) }} as unparseable_column
     from source
 
 ),
@@ -39,7 +35,17 @@ ranked as (
         *,
         row_number() over (
             partition by activity_id
-            order by extracted_at desc, activity_id desc, company_code desc, customer_number desc, invoice_number desc, activity_type desc, outcome_code desc, collector_id desc, created_at desc, completed_at desc
+            order by
+                extracted_at desc,
+                activity_id desc,
+                company_code desc,
+                customer_number desc,
+                invoice_number desc,
+                activity_type desc,
+                outcome_code desc,
+                collector_id desc,
+                created_at desc,
+                completed_at desc
         ) as version_rank
     from typed
 
@@ -55,7 +61,9 @@ current_rows as (
 
 invoices as (
 
-    select distinct company_code, invoiceid
+    select distinct
+        company_code,
+        invoiceid
     from {{ ref('base_d365__custinvoicejour') }}
     where quarantine_reason is null
 
@@ -65,19 +73,32 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.activity_id is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.invoice_number is not null and invoices.invoiceid is null then 'ORPHAN_REFERENCE'
+            when typed.activity_id is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.invoice_number is not null and invoices.invoiceid is null
+                then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.activity_id is null then case when typed.activity_id is null then 'activity_id is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
-            when typed.invoice_number is not null and invoices.invoiceid is null then 'invoice_number ' || typed.invoice_number || ' matches no posted D365 invoice of company ' || coalesce(typed.company_code, '?')
+            when typed.activity_id is null
+                then 'activity_id is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type (timestamps need a UTC offset)'
+            when typed.invoice_number is not null and invoices.invoiceid is null
+                then
+                    'invoice_number ' || typed.invoice_number
+                    || ' matches no posted D365 invoice of company ' || coalesce(typed.company_code, '?')
         end as quarantine_detail
     from current_rows as typed
     left join invoices
-        on invoices.company_code = typed.company_code and invoices.invoiceid = typed.invoice_number
+        on
+            typed.company_code = invoices.company_code
+            and typed.invoice_number = invoices.invoiceid
 
 )
 

@@ -1,4 +1,5 @@
--- grain: one row per collector (collector_id), latest extract; rows that cannot be used carry a quarantine_reason
+-- grain: one row per collector (collector_id), latest extract
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('highradius', 'hr_collector') }}
@@ -13,12 +14,9 @@ typed as (
         nullif(trim(collector_name), '') as collector_name,
         nullif(trim(team), '') as team,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        (
-            (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
-        ) as has_unparseable_value,
-        case
-            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
-        end as unparseable_column
+        {{ first_unparseable_column('highradius', [
+            ['extracted_at', 'timestamp'],
+        ]) }} as unparseable_column
     from source
 
 ),
@@ -29,7 +27,11 @@ ranked as (
         *,
         row_number() over (
             partition by collector_id
-            order by extracted_at desc, collector_id desc, collector_name desc, team desc
+            order by
+                extracted_at desc,
+                collector_id desc,
+                collector_name desc,
+                team desc
         ) as version_rank
     from typed
 
@@ -47,16 +49,22 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.collector_id is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.collector_id is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.collector_id is null then case when typed.collector_id is null then 'collector_id is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
+            when typed.collector_id is null
+                then 'collector_id is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type (timestamps need a UTC offset)'
         end as quarantine_detail
     from current_rows as typed
-
 
 )
 

@@ -1,4 +1,5 @@
--- grain: one row per correspondence (correspondence_id), latest extract; rows that cannot be used carry a quarantine_reason
+-- grain: one row per correspondence (correspondence_id), latest extract
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('highradius', 'hr_correspondence') }}
@@ -19,16 +20,11 @@ typed as (
         nullif(trim(sent_by), '') as sent_by,
         nullif(trim(delivery_status), '') as delivery_status,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        (
-            (nullif(trim(dunning_level), '') is not null and {{ safe_cast("nullif(trim(dunning_level), '')", dbt.type_int()) }} is null)
-            or (nullif(trim(sent_at), '') is not null and {{ hr_timestamp_utc('sent_at') }} is null)
-            or (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
-        ) as has_unparseable_value,
-        case
-            when nullif(trim(dunning_level), '') is not null and {{ safe_cast("nullif(trim(dunning_level), '')", dbt.type_int()) }} is null then 'dunning_level'
-            when nullif(trim(sent_at), '') is not null and {{ hr_timestamp_utc('sent_at') }} is null then 'sent_at'
-            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
-        end as unparseable_column
+        {{ first_unparseable_column('highradius', [
+            ['dunning_level', 'integer'],
+            ['sent_at', 'timestamp'],
+            ['extracted_at', 'timestamp'],
+        ]) }} as unparseable_column
     from source
 
 ),
@@ -39,7 +35,17 @@ ranked as (
         *,
         row_number() over (
             partition by correspondence_id
-            order by extracted_at desc, correspondence_id desc, company_code desc, customer_number desc, template_name desc, dunning_level desc, channel desc, sent_at desc, sent_by desc, delivery_status desc
+            order by
+                extracted_at desc,
+                correspondence_id desc,
+                company_code desc,
+                customer_number desc,
+                template_name desc,
+                dunning_level desc,
+                channel desc,
+                sent_at desc,
+                sent_by desc,
+                delivery_status desc
         ) as version_rank
     from typed
 
@@ -57,16 +63,22 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.correspondence_id is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
+            when typed.correspondence_id is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.correspondence_id is null then case when typed.correspondence_id is null then 'correspondence_id is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
+            when typed.correspondence_id is null
+                then 'correspondence_id is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type (timestamps need a UTC offset)'
         end as quarantine_detail
     from current_rows as typed
-
 
 )
 

@@ -1,4 +1,5 @@
--- grain: one row per correspondence-invoice link (correspondence_id, invoice_number), latest extract; rows that cannot be used carry a quarantine_reason
+-- grain: one row per correspondence-invoice link (correspondence_id, invoice_number), latest extract
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('highradius', 'hr_correspondence_invoice') }}
@@ -8,16 +9,14 @@ with source as (
 typed as (
 
     select
-        coalesce(correspondence_id, '') || '|' || coalesce(invoice_number, '') as source_record_id,
+        coalesce(correspondence_id, '')
+        || '|' || coalesce(invoice_number, '') as source_record_id,
         nullif(trim(correspondence_id), '') as correspondence_id,
         nullif(trim(invoice_number), '') as invoice_number,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        (
-            (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
-        ) as has_unparseable_value,
-        case
-            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
-        end as unparseable_column
+        {{ first_unparseable_column('highradius', [
+            ['extracted_at', 'timestamp'],
+        ]) }} as unparseable_column
     from source
 
 ),
@@ -28,7 +27,10 @@ ranked as (
         *,
         row_number() over (
             partition by correspondence_id, invoice_number
-            order by extracted_at desc, correspondence_id desc, invoice_number desc
+            order by
+                extracted_at desc,
+                correspondence_id desc,
+                invoice_number desc
         ) as version_rank
     from typed
 
@@ -44,7 +46,9 @@ current_rows as (
 
 correspondence as (
 
-    select distinct correspondence_id, company_code
+    select distinct
+        correspondence_id,
+        company_code
     from {{ ref('base_highradius__hr_correspondence') }}
     where quarantine_reason is null
 
@@ -52,7 +56,9 @@ correspondence as (
 
 invoices as (
 
-    select distinct company_code, invoiceid
+    select distinct
+        company_code,
+        invoiceid
     from {{ ref('base_d365__custinvoicejour') }}
     where quarantine_reason is null
 
@@ -62,21 +68,38 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.correspondence_id is null or typed.invoice_number is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.invoice_number is not null and invoices.invoiceid is null then 'ORPHAN_REFERENCE'
+            when typed.correspondence_id is null
+                then 'MISSING_KEY'
+            when typed.invoice_number is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.invoice_number is not null and invoices.invoiceid is null
+                then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.correspondence_id is null or typed.invoice_number is null then case when typed.correspondence_id is null then 'correspondence_id is missing' when typed.invoice_number is null then 'invoice_number is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
-            when typed.invoice_number is not null and invoices.invoiceid is null then 'invoice_number ' || typed.invoice_number || ' matches no posted D365 invoice of company ' || coalesce(correspondence.company_code, '?')
+            when typed.correspondence_id is null
+                then 'correspondence_id is missing'
+            when typed.invoice_number is null
+                then 'invoice_number is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type (timestamps need a UTC offset)'
+            when typed.invoice_number is not null and invoices.invoiceid is null
+                then
+                    'invoice_number ' || typed.invoice_number
+                    || ' matches no posted D365 invoice of company ' || coalesce(correspondence.company_code, '?')
         end as quarantine_detail
     from current_rows as typed
     left join correspondence
-        on correspondence.correspondence_id = typed.correspondence_id
+        on typed.correspondence_id = correspondence.correspondence_id
     left join invoices
-        on invoices.company_code = correspondence.company_code and invoices.invoiceid = typed.invoice_number
+        on
+            correspondence.company_code = invoices.company_code
+            and typed.invoice_number = invoices.invoiceid
 
 )
 

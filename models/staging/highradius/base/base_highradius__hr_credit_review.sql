@@ -1,4 +1,5 @@
--- grain: one row per credit review (review_id), latest extract; rows that cannot be used carry a quarantine_reason
+-- grain: one row per credit review (review_id), latest extract
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('highradius', 'hr_credit_review') }}
@@ -23,20 +24,13 @@ typed as (
         {{ hr_timestamp_utc('decided_at') }} as decided_at,
         nullif(trim(approver_id), '') as approver_id,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        (
-            (nullif(trim(requested_limit), '') is not null and {{ safe_cast("nullif(trim(requested_limit), '')", dbt.type_numeric()) }} is null)
-            or (nullif(trim(approved_limit), '') is not null and {{ safe_cast("nullif(trim(approved_limit), '')", dbt.type_numeric()) }} is null)
-            or (nullif(trim(requested_at), '') is not null and {{ hr_timestamp_utc('requested_at') }} is null)
-            or (nullif(trim(decided_at), '') is not null and {{ hr_timestamp_utc('decided_at') }} is null)
-            or (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
-        ) as has_unparseable_value,
-        case
-            when nullif(trim(requested_limit), '') is not null and {{ safe_cast("nullif(trim(requested_limit), '')", dbt.type_numeric()) }} is null then 'requested_limit'
-            when nullif(trim(approved_limit), '') is not null and {{ safe_cast("nullif(trim(approved_limit), '')", dbt.type_numeric()) }} is null then 'approved_limit'
-            when nullif(trim(requested_at), '') is not null and {{ hr_timestamp_utc('requested_at') }} is null then 'requested_at'
-            when nullif(trim(decided_at), '') is not null and {{ hr_timestamp_utc('decided_at') }} is null then 'decided_at'
-            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
-        end as unparseable_column
+        {{ first_unparseable_column('highradius', [
+            ['requested_limit', 'decimal'],
+            ['approved_limit', 'decimal'],
+            ['requested_at', 'timestamp'],
+            ['decided_at', 'timestamp'],
+            ['extracted_at', 'timestamp'],
+        ]) }} as unparseable_column
     from source
 
 ),
@@ -47,7 +41,21 @@ ranked as (
         *,
         row_number() over (
             partition by review_id
-            order by extracted_at desc, review_id desc, company_code desc, customer_number desc, review_type desc, requested_limit desc, approved_limit desc, currency desc, risk_class desc, requested_at desc, requested_by desc, decision desc, decided_at desc, approver_id desc
+            order by
+                extracted_at desc,
+                review_id desc,
+                company_code desc,
+                customer_number desc,
+                review_type desc,
+                requested_limit desc,
+                approved_limit desc,
+                currency desc,
+                risk_class desc,
+                requested_at desc,
+                requested_by desc,
+                decision desc,
+                decided_at desc,
+                approver_id desc
         ) as version_rank
     from typed
 
@@ -71,19 +79,30 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.review_id is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.currency is not null and currency_currency.currency_code is null then 'UNKNOWN_CURRENCY'
+            when typed.review_id is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.currency is not null and currency_currency.currency_code is null
+                then 'UNKNOWN_CURRENCY'
         end as quarantine_reason,
         case
-            when typed.review_id is null then case when typed.review_id is null then 'review_id is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
-            when typed.currency is not null and currency_currency.currency_code is null then 'currency ' || typed.currency || ' is not an ISO 4217 currency code'
+            when typed.review_id is null
+                then 'review_id is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type (timestamps need a UTC offset)'
+            when typed.currency is not null and currency_currency.currency_code is null
+                then
+                    'currency ' || typed.currency
+                    || ' is not an ISO 4217 currency code'
         end as quarantine_detail
     from current_rows as typed
     left join currencies as currency_currency
-        on currency_currency.currency_code = upper(typed.currency)
+        on upper(typed.currency) = currency_currency.currency_code
 
 )
 

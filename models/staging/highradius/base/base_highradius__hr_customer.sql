@@ -1,4 +1,5 @@
--- grain: one row per HighRadius customer (company_code, customer_number), latest extract; rows that cannot be used carry a quarantine_reason
+-- grain: one row per HighRadius customer (company_code, customer_number), latest extract
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('highradius', 'hr_customer') }}
@@ -8,7 +9,8 @@ with source as (
 typed as (
 
     select
-        coalesce(company_code, '') || '|' || coalesce(customer_number, '') as source_record_id,
+        coalesce(company_code, '')
+        || '|' || coalesce(customer_number, '') as source_record_id,
         {{ normalise_company('company_code') }} as company_code,
         nullif(trim(customer_number), '') as customer_number,
         nullif(trim(customer_name), '') as customer_name,
@@ -18,14 +20,10 @@ typed as (
         {{ safe_cast("nullif(trim(credit_limit), '')", dbt.type_numeric()) }} as credit_limit,
         nullif(trim(currency), '') as currency,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        (
-            (nullif(trim(credit_limit), '') is not null and {{ safe_cast("nullif(trim(credit_limit), '')", dbt.type_numeric()) }} is null)
-            or (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
-        ) as has_unparseable_value,
-        case
-            when nullif(trim(credit_limit), '') is not null and {{ safe_cast("nullif(trim(credit_limit), '')", dbt.type_numeric()) }} is null then 'credit_limit'
-            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
-        end as unparseable_column
+        {{ first_unparseable_column('highradius', [
+            ['credit_limit', 'decimal'],
+            ['extracted_at', 'timestamp'],
+        ]) }} as unparseable_column
     from source
 
 ),
@@ -36,7 +34,16 @@ ranked as (
         *,
         row_number() over (
             partition by company_code, customer_number
-            order by extracted_at desc, company_code desc, customer_number desc, customer_name desc, segment desc, risk_class desc, collector_id desc, credit_limit desc, currency desc
+            order by
+                extracted_at desc,
+                company_code desc,
+                customer_number desc,
+                customer_name desc,
+                segment desc,
+                risk_class desc,
+                collector_id desc,
+                credit_limit desc,
+                currency desc
         ) as version_rank
     from typed
 
@@ -60,19 +67,34 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.company_code is null or typed.customer_number is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.currency is not null and currency_currency.currency_code is null then 'UNKNOWN_CURRENCY'
+            when typed.company_code is null
+                then 'MISSING_KEY'
+            when typed.customer_number is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.currency is not null and currency_currency.currency_code is null
+                then 'UNKNOWN_CURRENCY'
         end as quarantine_reason,
         case
-            when typed.company_code is null or typed.customer_number is null then case when typed.company_code is null then 'company_code is missing' when typed.customer_number is null then 'customer_number is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
-            when typed.currency is not null and currency_currency.currency_code is null then 'currency ' || typed.currency || ' is not an ISO 4217 currency code'
+            when typed.company_code is null
+                then 'company_code is missing'
+            when typed.customer_number is null
+                then 'customer_number is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type (timestamps need a UTC offset)'
+            when typed.currency is not null and currency_currency.currency_code is null
+                then
+                    'currency ' || typed.currency
+                    || ' is not an ISO 4217 currency code'
         end as quarantine_detail
     from current_rows as typed
     left join currencies as currency_currency
-        on currency_currency.currency_code = upper(typed.currency)
+        on upper(typed.currency) = currency_currency.currency_code
 
 )
 

@@ -1,4 +1,5 @@
--- grain: one row per dispute (dispute_id), latest extract; rows that cannot be used carry a quarantine_reason
+-- grain: one row per dispute (dispute_id), latest extract
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('highradius', 'hr_dispute') }}
@@ -24,18 +25,12 @@ typed as (
         {{ hr_timestamp_utc('resolved_at') }} as resolved_at,
         nullif(trim(resolution_type), '') as resolution_type,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        (
-            (nullif(trim(amount), '') is not null and {{ safe_cast("nullif(trim(amount), '')", dbt.type_numeric()) }} is null)
-            or (nullif(trim(opened_at), '') is not null and {{ hr_timestamp_utc('opened_at') }} is null)
-            or (nullif(trim(resolved_at), '') is not null and {{ hr_timestamp_utc('resolved_at') }} is null)
-            or (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
-        ) as has_unparseable_value,
-        case
-            when nullif(trim(amount), '') is not null and {{ safe_cast("nullif(trim(amount), '')", dbt.type_numeric()) }} is null then 'amount'
-            when nullif(trim(opened_at), '') is not null and {{ hr_timestamp_utc('opened_at') }} is null then 'opened_at'
-            when nullif(trim(resolved_at), '') is not null and {{ hr_timestamp_utc('resolved_at') }} is null then 'resolved_at'
-            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
-        end as unparseable_column
+        {{ first_unparseable_column('highradius', [
+            ['amount', 'decimal'],
+            ['opened_at', 'timestamp'],
+            ['resolved_at', 'timestamp'],
+            ['extracted_at', 'timestamp'],
+        ]) }} as unparseable_column
     from source
 
 ),
@@ -46,7 +41,22 @@ ranked as (
         *,
         row_number() over (
             partition by dispute_id
-            order by extracted_at desc, dispute_id desc, dispute_type desc, company_code desc, customer_number desc, invoice_number desc, customer_reason_code desc, internal_reason_code desc, amount desc, currency desc, status desc, owner_id desc, opened_at desc, resolved_at desc, resolution_type desc
+            order by
+                extracted_at desc,
+                dispute_id desc,
+                dispute_type desc,
+                company_code desc,
+                customer_number desc,
+                invoice_number desc,
+                customer_reason_code desc,
+                internal_reason_code desc,
+                amount desc,
+                currency desc,
+                status desc,
+                owner_id desc,
+                opened_at desc,
+                resolved_at desc,
+                resolution_type desc
         ) as version_rank
     from typed
 
@@ -68,7 +78,9 @@ currencies as (
 
 invoices as (
 
-    select distinct company_code, invoiceid
+    select distinct
+        company_code,
+        invoiceid
     from {{ ref('base_d365__custinvoicejour') }}
     where quarantine_reason is null
 
@@ -78,23 +90,40 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.dispute_id is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.currency is not null and currency_currency.currency_code is null then 'UNKNOWN_CURRENCY'
-            when typed.invoice_number is not null and invoices.invoiceid is null then 'ORPHAN_REFERENCE'
+            when typed.dispute_id is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.currency is not null and currency_currency.currency_code is null
+                then 'UNKNOWN_CURRENCY'
+            when typed.invoice_number is not null and invoices.invoiceid is null
+                then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.dispute_id is null then case when typed.dispute_id is null then 'dispute_id is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
-            when typed.currency is not null and currency_currency.currency_code is null then 'currency ' || typed.currency || ' is not an ISO 4217 currency code'
-            when typed.invoice_number is not null and invoices.invoiceid is null then 'invoice_number ' || typed.invoice_number || ' matches no posted D365 invoice of company ' || coalesce(typed.company_code, '?')
+            when typed.dispute_id is null
+                then 'dispute_id is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type (timestamps need a UTC offset)'
+            when typed.currency is not null and currency_currency.currency_code is null
+                then
+                    'currency ' || typed.currency
+                    || ' is not an ISO 4217 currency code'
+            when typed.invoice_number is not null and invoices.invoiceid is null
+                then
+                    'invoice_number ' || typed.invoice_number
+                    || ' matches no posted D365 invoice of company ' || coalesce(typed.company_code, '?')
         end as quarantine_detail
     from current_rows as typed
     left join currencies as currency_currency
-        on currency_currency.currency_code = upper(typed.currency)
+        on upper(typed.currency) = currency_currency.currency_code
     left join invoices
-        on invoices.company_code = typed.company_code and invoices.invoiceid = typed.invoice_number
+        on
+            typed.company_code = invoices.company_code
+            and typed.invoice_number = invoices.invoiceid
 
 )
 

@@ -1,4 +1,5 @@
--- grain: one row per receipt (payment_id), latest extract; rows that cannot be used carry a quarantine_reason
+-- grain: one row per receipt (payment_id), latest extract
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('highradius', 'hr_payment') }}
@@ -18,16 +19,11 @@ typed as (
         nullif(trim(currency), '') as currency,
         nullif(trim(remittance_source), '') as remittance_source,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        (
-            (nullif(trim(received_at), '') is not null and {{ hr_timestamp_utc('received_at') }} is null)
-            or (nullif(trim(amount), '') is not null and {{ safe_cast("nullif(trim(amount), '')", dbt.type_numeric()) }} is null)
-            or (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
-        ) as has_unparseable_value,
-        case
-            when nullif(trim(received_at), '') is not null and {{ hr_timestamp_utc('received_at') }} is null then 'received_at'
-            when nullif(trim(amount), '') is not null and {{ safe_cast("nullif(trim(amount), '')", dbt.type_numeric()) }} is null then 'amount'
-            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
-        end as unparseable_column
+        {{ first_unparseable_column('highradius', [
+            ['received_at', 'timestamp'],
+            ['amount', 'decimal'],
+            ['extracted_at', 'timestamp'],
+        ]) }} as unparseable_column
     from source
 
 ),
@@ -38,7 +34,16 @@ ranked as (
         *,
         row_number() over (
             partition by payment_id
-            order by extracted_at desc, payment_id desc, company_code desc, customer_number desc, payment_method desc, received_at desc, amount desc, currency desc, remittance_source desc
+            order by
+                extracted_at desc,
+                payment_id desc,
+                company_code desc,
+                customer_number desc,
+                payment_method desc,
+                received_at desc,
+                amount desc,
+                currency desc,
+                remittance_source desc
         ) as version_rank
     from typed
 
@@ -62,19 +67,30 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.payment_id is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.currency is not null and currency_currency.currency_code is null then 'UNKNOWN_CURRENCY'
+            when typed.payment_id is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.currency is not null and currency_currency.currency_code is null
+                then 'UNKNOWN_CURRENCY'
         end as quarantine_reason,
         case
-            when typed.payment_id is null then case when typed.payment_id is null then 'payment_id is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
-            when typed.currency is not null and currency_currency.currency_code is null then 'currency ' || typed.currency || ' is not an ISO 4217 currency code'
+            when typed.payment_id is null
+                then 'payment_id is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type (timestamps need a UTC offset)'
+            when typed.currency is not null and currency_currency.currency_code is null
+                then
+                    'currency ' || typed.currency
+                    || ' is not an ISO 4217 currency code'
         end as quarantine_detail
     from current_rows as typed
     left join currencies as currency_currency
-        on currency_currency.currency_code = upper(typed.currency)
+        on upper(typed.currency) = currency_currency.currency_code
 
 )
 

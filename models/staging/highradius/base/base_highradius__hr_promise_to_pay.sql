@@ -1,4 +1,5 @@
--- grain: one row per promise to pay (p2p_id), latest extract; rows that cannot be used carry a quarantine_reason
+-- grain: one row per promise to pay (p2p_id), latest extract
+-- rows that cannot be used carry a quarantine_reason
 with source as (
 
     select * from {{ source('highradius', 'hr_promise_to_pay') }}
@@ -21,20 +22,13 @@ typed as (
         nullif(trim(status), '') as status,
         {{ hr_timestamp_utc('status_changed_at') }} as status_changed_at,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        (
-            (nullif(trim(promised_amount), '') is not null and {{ safe_cast("nullif(trim(promised_amount), '')", dbt.type_numeric()) }} is null)
-            or (nullif(trim(promised_date), '') is not null and {{ safe_cast("nullif(trim(promised_date), '')", 'date') }} is null)
-            or (nullif(trim(created_at), '') is not null and {{ hr_timestamp_utc('created_at') }} is null)
-            or (nullif(trim(status_changed_at), '') is not null and {{ hr_timestamp_utc('status_changed_at') }} is null)
-            or (nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null)
-        ) as has_unparseable_value,
-        case
-            when nullif(trim(promised_amount), '') is not null and {{ safe_cast("nullif(trim(promised_amount), '')", dbt.type_numeric()) }} is null then 'promised_amount'
-            when nullif(trim(promised_date), '') is not null and {{ safe_cast("nullif(trim(promised_date), '')", 'date') }} is null then 'promised_date'
-            when nullif(trim(created_at), '') is not null and {{ hr_timestamp_utc('created_at') }} is null then 'created_at'
-            when nullif(trim(status_changed_at), '') is not null and {{ hr_timestamp_utc('status_changed_at') }} is null then 'status_changed_at'
-            when nullif(trim(extracted_at), '') is not null and {{ hr_timestamp_utc('extracted_at') }} is null then 'extracted_at'
-        end as unparseable_column
+        {{ first_unparseable_column('highradius', [
+            ['promised_amount', 'decimal'],
+            ['promised_date', 'date'],
+            ['created_at', 'timestamp'],
+            ['status_changed_at', 'timestamp'],
+            ['extracted_at', 'timestamp'],
+        ]) }} as unparseable_column
     from source
 
 ),
@@ -45,7 +39,19 @@ ranked as (
         *,
         row_number() over (
             partition by p2p_id
-            order by extracted_at desc, p2p_id desc, company_code desc, customer_number desc, invoice_number desc, promised_amount desc, currency desc, promised_date desc, created_at desc, created_by desc, status desc, status_changed_at desc
+            order by
+                extracted_at desc,
+                p2p_id desc,
+                company_code desc,
+                customer_number desc,
+                invoice_number desc,
+                promised_amount desc,
+                currency desc,
+                promised_date desc,
+                created_at desc,
+                created_by desc,
+                status desc,
+                status_changed_at desc
         ) as version_rank
     from typed
 
@@ -67,7 +73,9 @@ currencies as (
 
 invoices as (
 
-    select distinct company_code, invoiceid
+    select distinct
+        company_code,
+        invoiceid
     from {{ ref('base_d365__custinvoicejour') }}
     where quarantine_reason is null
 
@@ -77,23 +85,40 @@ checked as (
 
     select
         typed.*,
+        typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.p2p_id is null then 'MISSING_KEY'
-            when typed.has_unparseable_value then 'UNPARSEABLE_VALUE'
-            when typed.currency is not null and currency_currency.currency_code is null then 'UNKNOWN_CURRENCY'
-            when typed.invoice_number is not null and invoices.invoiceid is null then 'ORPHAN_REFERENCE'
+            when typed.p2p_id is null
+                then 'MISSING_KEY'
+            when typed.unparseable_column is not null
+                then 'UNPARSEABLE_VALUE'
+            when typed.currency is not null and currency_currency.currency_code is null
+                then 'UNKNOWN_CURRENCY'
+            when typed.invoice_number is not null and invoices.invoiceid is null
+                then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.p2p_id is null then case when typed.p2p_id is null then 'p2p_id is missing' end
-            when typed.has_unparseable_value then typed.unparseable_column || ' does not convert to its contract type (timestamps need a UTC offset)'
-            when typed.currency is not null and currency_currency.currency_code is null then 'currency ' || typed.currency || ' is not an ISO 4217 currency code'
-            when typed.invoice_number is not null and invoices.invoiceid is null then 'invoice_number ' || typed.invoice_number || ' matches no posted D365 invoice of company ' || coalesce(typed.company_code, '?')
+            when typed.p2p_id is null
+                then 'p2p_id is missing'
+            when typed.unparseable_column is not null
+                then
+                    typed.unparseable_column
+                    || ' does not convert to its contract type (timestamps need a UTC offset)'
+            when typed.currency is not null and currency_currency.currency_code is null
+                then
+                    'currency ' || typed.currency
+                    || ' is not an ISO 4217 currency code'
+            when typed.invoice_number is not null and invoices.invoiceid is null
+                then
+                    'invoice_number ' || typed.invoice_number
+                    || ' matches no posted D365 invoice of company ' || coalesce(typed.company_code, '?')
         end as quarantine_detail
     from current_rows as typed
     left join currencies as currency_currency
-        on currency_currency.currency_code = upper(typed.currency)
+        on upper(typed.currency) = currency_currency.currency_code
     left join invoices
-        on invoices.company_code = typed.company_code and invoices.invoiceid = typed.invoice_number
+        on
+            typed.company_code = invoices.company_code
+            and typed.invoice_number = invoices.invoiceid
 
 )
 

@@ -1,0 +1,110 @@
+"""The event log built by dbt equals the simulator's ground truth, invoice by invoice."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from .conftest import run_dbt
+
+
+def _log(db: Path, table: str = "event_log") -> pd.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(f"select * from {table}").df()
+
+
+def _sequences(df: pd.DataFrame, order: list[str]) -> dict[str, list[tuple[str, pd.Timestamp]]]:
+    df = df.sort_values(order)
+    ts = pd.to_datetime(df["event_timestamp"]).dt.floor("s")
+    pairs = list(zip(df["case_id"], df["activity_code"], ts))
+    out: dict[str, list] = {}
+    for case, code, t in pairs:
+        out.setdefault(case, []).append((code, t))
+    return out
+
+
+def _compare(db: Path, zone: Path) -> None:
+    log = _log(db)
+    truth = pd.read_parquet(zone / "ground_truth" / "events.parquet")
+    got = _sequences(log, ["case_id", "event_timestamp", "activity_order", "event_id"])
+    want = _sequences(truth, ["case_id", "sequence"])
+    assert set(got) == set(want), (f"cases only in the log: {sorted(set(got) - set(want))[:5]}, "
+                                   f"only in the truth: {sorted(set(want) - set(got))[:5]}")
+    differing = [c for c in want if got[c] != want[c]]
+    if differing:
+        c = differing[0]
+        detail = pd.DataFrame({"event_log": pd.Series(got[c], dtype=object), "truth": pd.Series(want[c], dtype=object)})
+        pytest.fail(f"{len(differing)} of {len(want)} cases differ from the truth; first: {c}\n{detail.to_string()}")
+    companies = set(log["company_code"])
+    assert companies == {"USMF", "GBSI", "FRRT"}, companies
+
+
+def test_event_log_equals_truth_without_faults(built_clean, zone_clean):
+    _compare(built_clean, zone_clean)
+
+
+def test_event_log_equals_truth_with_default_faults(built_default, zone_default):
+    # the injected faults never touch a real invoice (extra rows, re-deliveries, cosmetic
+    # changes), so every invoice is unaffected and must equal the truth
+    _compare(built_default, zone_default)
+
+
+def test_quarantine_holds_exactly_the_injected_faults(built_default, zone_default):
+    q = _log(built_default, "quarantine")
+    f = pd.read_parquet(zone_default / "ground_truth" / "faults.parquet")
+    expected = f[f.expected_handling == "quarantine"]
+    want = set(zip(expected.source_system, expected.source_table, expected.source_record_id, expected.expected_reason_code))
+    got = set(zip(q.source_system, q.source_table, q.source_record_id, q.reason_code))
+    assert got - want == set(), f"quarantined but not an injected fault: {sorted(got - want)[:10]}"
+    assert want - got == set(), f"injected faults that did not reach the quarantine: {sorted(want - got)[:10]}"
+    assert q["detail"].notna().all()
+
+
+def test_clean_landing_zone_quarantines_nothing(built_clean):
+    assert len(_log(built_clean, "quarantine")) == 0
+
+
+def test_cases_match_the_truth(built_default, zone_default):
+    cases = _log(built_default, "cases").set_index("case_id")
+    truth = pd.read_parquet(zone_default / "ground_truth" / "invoices.parquet").set_index("case_id")
+    assert set(cases.index) == set(truth.index)
+    status = cases["status"].map({"settled": "settled", "written off": "written_off"}).fillna("open")
+    assert (status == truth.loc[cases.index, "status"]).all()
+    assert (cases["invoice_amount"].astype(float) == truth.loc[cases.index, "invoice_amount"].astype(float)).all()
+    assert (pd.to_datetime(cases["due_date"]) == pd.to_datetime(truth.loc[cases.index, "due_date"])).all()
+    assert cases.loc[cases.status.isin(["settled", "written off"]), "days_past_due"].isna().all()
+
+
+def _digest(db: Path, table: str, order: str) -> str:
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(f"select * from {table} order by {order}").fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_two_builds_of_the_same_landing_zone_give_identical_marts(built_clean, zone_clean, tmp_path):
+    again = tmp_path / "again.duckdb"
+    run_dbt(zone_clean, again, "build")
+    for table, order in (("event_log", "event_id"), ("cases", "case_id"), ("quarantine", "source_table, source_record_id")):
+        assert _digest(built_clean, table, order) == _digest(again, table, order), f"{table} differs between builds"
+
+
+def test_pseudonymised_names_are_stable_and_hide_the_originals(built_clean, zone_clean, tmp_path):
+    db = tmp_path / "pseudo.duckdb"
+    shutil.copy(built_clean, db)
+    run_dbt(zone_clean, db, "run", "--select", "event_log", "cases", "--vars", "{pseudonymise: true}")
+    plain, pseudo = _log(built_clean, "cases"), _log(db, "cases")
+    merged = plain[["case_id", "customer_name"]].merge(pseudo[["case_id", "customer_name"]], on="case_id",
+                                                        suffixes=("", "_pseudo"))
+    assert not set(merged.customer_name) & set(merged.customer_name_pseudo), "an original name is still visible"
+    per_name = merged.groupby("customer_name").customer_name_pseudo.nunique()
+    assert (per_name == 1).all(), "one customer must get one pseudonym"
+    assert merged.customer_name_pseudo.nunique() == merged.customer_name.nunique()
+    people = _log(db)
+    original = _log(built_clean)
+    persons = original.resource_type != "system"
+    assert not set(original.loc[persons, "resource"].dropna()) & set(people["resource"].dropna())
