@@ -59,7 +59,9 @@ event_facts as (
         min(case when activity_code like 'DUNNING_LETTER_%' then event_timestamp end) as first_letter_at,
         sum(case when activity_code = 'DISPUTE_OPENED' then 1 else 0 end) as disputes_opened,
         sum(case when activity_code = 'DISPUTE_RESOLVED' then 1 else 0 end) as disputes_resolved,
-        max(case when resource_type = 'collector' then resource end) as last_collector
+        max(case when resource_type = 'collector' then resource end) as last_collector,
+        min(case when activity_code in ('INVOICE_SETTLED', 'INVOICE_WRITTEN_OFF') then event_timestamp end)
+            as closed_at
     from events
     group by case_id
 
@@ -72,8 +74,9 @@ settled_amounts as (
         sum(settlements.settleamountcur) as settled_amount
     from invoices
     inner join settlements
-        on settlements.company_code = invoices.company_code
-        and settlements.transrecid = invoices.custtrans_recid
+        on
+            invoices.company_code = settlements.company_code
+            and invoices.custtrans_recid = settlements.transrecid
     group by invoices.case_id
 
 ),
@@ -107,7 +110,7 @@ final as (
         invoices.invoice_amount,
         invoices.invoice_amount_accounting,
         cast(invoices.invoice_amount_accounting * fx.rate as {{ dbt.type_numeric() }}) as invoice_amount_reporting,
-        coalesce(settled_amounts.settled_amount, 0) as settled_amount,
+        cast(coalesce(settled_amounts.settled_amount, 0) as {{ dbt.type_numeric() }}) as settled_amount,
         case
             when event_facts.written_off_at is not null then 'written off'
             when event_facts.settled_at is not null then 'settled'
@@ -117,30 +120,34 @@ final as (
         end as status,
         coalesce(event_facts.max_dunning_level, 0) as max_dunning_level,
         case
-            when event_facts.settled_at is null and event_facts.written_off_at is null
-                then {{ dbt.datediff('invoices.due_date', 'as_of.as_of_date', 'day') }}
+            when event_facts.closed_at is null
+                then cast({{ days_between('invoices.due_date', 'as_of.as_of_date') }} as {{ dbt.type_int() }})
         end as days_past_due,
-        event_facts.event_count,
-        {{ dbt.datediff('invoices.invoice_created_at', 'event_facts.last_event_at', 'second') }} / 86400.0
-            as throughput_days,
-        case
-            when coalesce(event_facts.settled_at, event_facts.written_off_at) is not null
-                then {{ dbt.datediff('invoices.invoice_created_at', 'coalesce(event_facts.settled_at, event_facts.written_off_at)', 'second') }} / 86400.0
-        end as invoice_to_close_days
+        cast(event_facts.event_count as {{ dbt.type_int() }}) as event_count,
+        cast(
+            {{ seconds_between('invoices.invoice_created_at', 'event_facts.last_event_at') }} / 86400.0
+            as {{ dbt.type_numeric() }}
+        ) as throughput_days,
+        cast(
+            {{ seconds_between('invoices.invoice_created_at', 'event_facts.closed_at') }} / 86400.0
+            as {{ dbt.type_numeric() }}
+        ) as invoice_to_close_days
     from invoices
     cross join as_of
     left join customers
-        on customers.company_code = invoices.company_code
-        and customers.customer_id = invoices.customer_id
+        on
+            invoices.company_code = customers.company_code
+            and invoices.customer_id = customers.customer_id
     left join event_facts
-        on event_facts.case_id = invoices.case_id
+        on invoices.case_id = event_facts.case_id
     left join settled_amounts
-        on settled_amounts.case_id = invoices.case_id
+        on invoices.case_id = settled_amounts.case_id
     left join companies
-        on companies.company_code = invoices.company_code
+        on invoices.company_code = companies.company_code
     left join fx
-        on fx.currency_code = companies.accounting_currency
-        and invoices.invoice_date between fx.valid_from and fx.valid_to
+        on
+            companies.accounting_currency = fx.currency_code
+            and invoices.invoice_date between fx.valid_from and fx.valid_to
 
 )
 

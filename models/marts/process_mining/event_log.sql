@@ -2,6 +2,10 @@
 -- The canonical event log: every activity of the credit-to-cash process, from the credit-limit
 -- request to settlement or write-off, in UTC, with lineage to the raw record.
 -- Ordering rule everywhere: (case_id, event_timestamp, activity_order, event_id).
+{%- set event_key = "all_events.source_system || '|' || all_events.source_table"
+    ~ " || '|' || all_events.source_record_id || '|' || all_events.activity_code"
+    ~ " || '|' || all_events.case_id" %}
+
 with invoices as (
 
     select * from {{ ref('int_invoices_identified') }}
@@ -92,8 +96,7 @@ all_events as (
 final as (
 
     select
-        {{ dbt.hash("all_events.source_system || '|' || all_events.source_table || '|' || all_events.source_record_id || '|' || all_events.activity_code || '|' || all_events.case_id") }}
-            as event_id,
+        {{ dbt.hash(event_key) }} as event_id,
         all_events.case_id,
         invoices.company_code,
         invoices.invoice_id,
