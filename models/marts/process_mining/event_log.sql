@@ -1,4 +1,14 @@
 -- grain: one row per event (event_id); one case per customer invoice
+{{ config(
+    materialized='incremental',
+    unique_key='case_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook=[
+        "{% if is_incremental() %}delete from {{ this }} where case_id not in
+        (select case_id from {{ ref('int_invoices_identified') }}){% endif %}"
+    ]
+) }}
 -- The canonical event log: every activity of the credit-to-cash process, from the credit-limit
 -- request to settlement or write-off, in UTC, with lineage to the raw record.
 -- Ordering rule everywhere: (case_id, event_timestamp, activity_order, event_id).
@@ -124,24 +134,57 @@ final as (
         on all_events.activity_code = catalogue.activity_code
 
 )
+,
 
-select
-    event_id,
-    case_id,
-    company_code,
-    invoice_id,
-    customer_id,
-    activity,
-    activity_code,
-    activity_order,
-    event_timestamp,
-    resource,
-    resource_type,
-    source_system,
-    source_table,
-    source_record_id,
-    dunning_level,
-    amount,
-    currency,
-    reason_code
-from final
+final_columns as (
+
+    select
+        event_id,
+        case_id,
+        company_code,
+        invoice_id,
+        customer_id,
+        activity,
+        activity_code,
+        activity_order,
+        event_timestamp,
+        resource,
+        resource_type,
+        source_system,
+        source_table,
+        source_record_id,
+        dunning_level,
+        amount,
+        currency,
+        reason_code
+    from final
+
+)
+
+{% if is_incremental() %}
+,
+
+changed_cases as (
+
+    -- cases whose freshly computed events differ from the stored ones, in either direction
+    select added.case_id
+    from (
+        select * from final_columns
+        except
+        select * from {{ this }}
+    ) as added
+    union
+    select removed.case_id
+    from (
+        select * from {{ this }}
+        except
+        select * from final_columns
+    ) as removed
+
+)
+{% endif %}
+
+select * from final_columns
+{% if is_incremental() %}
+    where case_id in (select changed_cases.case_id from changed_cases)
+{% endif %}
