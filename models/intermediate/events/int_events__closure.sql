@@ -76,7 +76,7 @@ settled as (
         currency,
         cast(null as {{ dbt.type_string() }}) as reason_code
     from closing
-    where closing_rank = 1 and offset_transtype <> 35  -- closed by a write-off: not settled
+    where closing_rank = 1 and coalesce(offset_transtype, -1) <> 35  -- closed by a write-off: not settled
 
 ),
 

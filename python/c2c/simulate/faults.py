@@ -217,6 +217,7 @@ def _orphans(d, hr, rng, keys, n: int, log: FaultLog) -> None:
             rows["recid"] = 9_200_000_000_000 + (0 if t == "custcollectionlettertrans" else 10**9) + np.arange(k)
             col = "custtransid" if t == "custcollectionlettertrans" else "refrecid"
             rows[col] = 9_300_000_000_000 + np.arange(k)
+            rows["isdelete"] = pd.array([pd.NA] * k, dtype="Int64")  # a live row, even if copied from a tombstone
             if "invoice" in rows:
                 rows["invoice"] = bad_inv
             d[t] = pd.concat([src, rows], ignore_index=True)

@@ -30,7 +30,10 @@ current_rows as (
 typed as (
 
     select
-        cast(recid as {{ dbt.type_string() }}) as source_record_id,
+        coalesce(
+            cast(recid as {{ dbt.type_string() }}),
+            'no recid, version ' || cast(versionnumber as {{ dbt.type_string() }})
+        ) as source_record_id,
         {{ normalise_company('dataareaid') }} as company_code,
         {{ safe_cast('recid', dbt.type_bigint()) }} as recid,
         {{ safe_cast('custtrans', dbt.type_bigint()) }} as custtrans,

@@ -30,7 +30,10 @@ current_rows as (
 typed as (
 
     select
-        cast(recid as {{ dbt.type_string() }}) as source_record_id,
+        coalesce(
+            cast(recid as {{ dbt.type_string() }}),
+            'no recid, version ' || cast(versionnumber as {{ dbt.type_string() }})
+        ) as source_record_id,
         {{ safe_cast('recid', dbt.type_bigint()) }} as recid,
         {{ safe_cast('person', dbt.type_bigint()) }} as person,
         nullif(trim(personnelnumber), '') as personnelnumber,
