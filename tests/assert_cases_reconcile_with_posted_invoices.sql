@@ -1,8 +1,7 @@
 -- Every posted invoice with a positive amount that staging kept is one case, and nothing else is.
 with invoices as (
 
-    select
-        lower(company_code) || ':' || invoiceid as case_id
+    select lower(company_code) || ':' || invoiceid as case_id
     from {{ ref('stg_d365__custinvoicejour') }}
     where invoiceamount > 0
 

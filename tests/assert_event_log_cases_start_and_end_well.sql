@@ -2,30 +2,55 @@
 -- case that was settled or written off has exactly one such closing event.
 with events as (
 
-    select * from {{ ref('event_log') }}
-
-),
-
-ordered as (
-
     select
         case_id,
         activity_code,
-        row_number() over (
-            partition by case_id
-            order by event_timestamp, activity_order, event_id
-        ) as position
+        activity_order,
+        event_timestamp
+    from {{ ref('event_log') }}
+
+),
+
+first_time as (
+
+    select
+        case_id,
+        min(event_timestamp) as first_at
     from events
+    group by case_id
+
+),
+
+first_order as (
+
+    -- the first event by the ordering rule: earliest time, then lowest catalogue order
+    select
+        events.case_id,
+        min(events.activity_order) as first_activity_order
+    from events
+    inner join first_time
+        on
+            events.case_id = first_time.case_id
+            and events.event_timestamp = first_time.first_at
+    group by events.case_id
+
+),
+
+catalogue as (
+
+    select * from {{ ref('activity_catalogue') }}
 
 ),
 
 bad_start as (
 
     select
-        case_id,
-        'starts with ' || activity_code as problem
-    from ordered
-    where position = 1 and activity_code not in ('INVOICE_CREATED', 'CREDIT_LIMIT_REQUESTED')
+        first_order.case_id,
+        'starts with ' || catalogue.activity_code as problem
+    from first_order
+    inner join catalogue
+        on first_order.first_activity_order = catalogue.activity_order
+    where catalogue.activity_code not in ('INVOICE_CREATED', 'CREDIT_LIMIT_REQUESTED')
 
 ),
 

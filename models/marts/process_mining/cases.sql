@@ -19,9 +19,10 @@ events as (
 
 ),
 
-settlements as (
+ledger as (
 
-    select * from {{ ref('stg_d365__custsettlement') }}
+    -- the invoice's own ledger row carries what has been settled against it so far
+    select * from {{ ref('stg_d365__custtrans') }}
 
 ),
 
@@ -71,13 +72,12 @@ settled_amounts as (
 
     select
         invoices.case_id,
-        sum(settlements.settleamountcur) as settled_amount
+        ledger.settleamountcur as settled_amount
     from invoices
-    inner join settlements
+    inner join ledger
         on
-            invoices.company_code = settlements.company_code
-            and invoices.custtrans_recid = settlements.transrecid
-    group by invoices.case_id
+            invoices.company_code = ledger.company_code
+            and invoices.custtrans_recid = ledger.recid
 
 ),
 
