@@ -186,5 +186,5 @@ changed_cases as (
 
 select * from final_columns
 {% if is_incremental() %}
-    where case_id in (select changed_cases.case_id from changed_cases)
+where case_id in (select changed_cases.case_id from changed_cases)
 {% endif %}
