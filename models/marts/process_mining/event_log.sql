@@ -12,6 +12,9 @@
 -- The canonical event log: every activity of the credit-to-cash process, from the credit-limit
 -- request to settlement or write-off, in UTC, with lineage to the raw record.
 -- Ordering rule everywhere: (case_id, event_timestamp, activity_order, event_id).
+{%- set event_log_columns = ['event_id', 'case_id', 'company_code', 'invoice_id', 'customer_id', 'activity',
+    'activity_code', 'activity_order', 'event_timestamp', 'resource', 'resource_type', 'source_system',
+    'source_table', 'source_record_id', 'dunning_level', 'amount', 'currency', 'reason_code'] %}
 {%- set event_key = "all_events.source_system || '|' || all_events.source_table"
     ~ " || '|' || all_events.source_record_id || '|' || all_events.activity_code"
     ~ " || '|' || all_events.case_id" %}
@@ -164,22 +167,40 @@ final_columns as (
 {% if is_incremental() %}
 ,
 
+new_fingerprints as (
+
+    select
+        case_id,
+        count(*) as event_count,
+        sum({{ row_fingerprint(event_log_columns) }}) as fingerprint
+    from final_columns
+    group by case_id
+
+),
+
+stored_fingerprints as (
+
+    select
+        case_id,
+        count(*) as event_count,
+        sum({{ row_fingerprint(event_log_columns) }}) as fingerprint
+    from {{ this }}
+    group by case_id
+
+),
+
 changed_cases as (
 
-    -- cases whose freshly computed events differ from the stored ones, in either direction
-    select added.case_id
-    from (
-        select * from final_columns
-        except
-        select * from {{ this }}
-    ) as added
-    union
-    select removed.case_id
-    from (
-        select * from {{ this }}
-        except
-        select * from final_columns
-    ) as removed
+    -- cases whose freshly computed events differ from the stored ones: compared by count and
+    -- a fingerprint of every column, per case
+    select new_fingerprints.case_id
+    from new_fingerprints
+    left join stored_fingerprints
+        on new_fingerprints.case_id = stored_fingerprints.case_id
+    where
+        stored_fingerprints.case_id is null
+        or new_fingerprints.event_count <> stored_fingerprints.event_count
+        or new_fingerprints.fingerprint <> stored_fingerprints.fingerprint
 
 )
 {% endif %}
