@@ -1,29 +1,8 @@
 -- grain: one row per current record of d365.ledgerjournaltable (company, recid)
 -- rows that cannot be used carry a quarantine_reason
-with source as (
+with current_rows as (
 
-    select * from {{ source('d365', 'ledgerjournaltable') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by {{ normalise_company('dataareaid') }}, recid
-            order by versionnumber desc, sinkmodifiedon desc, coalesce(isdelete, 0) desc
-        ) as version_rank
-    from source
-
-),
-
-current_rows as (
-
-    -- the latest version of each record, unless it is a deletion; rows without a key
-    -- are kept as they are so that they reach the quarantine
-    select * from ranked
-    where (recid is null or dataareaid is null) or (version_rank = 1 and coalesce(isdelete, 0) <> 1)
+    {{ d365_current_versions(source('d365', 'ledgerjournaltable'), has_company=true) }}
 
 ),
 
