@@ -105,6 +105,28 @@ d365_links as (
 
 ),
 
+posted_links as (
+
+    -- the D365 journal line each receipt was posted with, per case: through the ERP voucher
+    -- of the HighRadius cash application, or the D365 links above
+    select distinct
+        hr_links.case_id,
+        journal_lines.recid as line_recid
+    from hr_links
+    inner join journal_lines
+        on
+            hr_links.company_code = journal_lines.company_code
+            and hr_links.erp_voucher = journal_lines.voucher
+
+    union
+
+    select
+        case_id,
+        line_recid
+    from d365_links
+
+),
+
 received_highradius as (
 
     select
@@ -122,33 +144,6 @@ received_highradius as (
         cast(null as {{ dbt.type_string() }}) as reason_code
     from hr_links
     where received_at is not null
-
-),
-
-posted_highradius as (
-
-    select distinct
-        hr_links.case_id,
-        'PAYMENT_POSTED' as activity_code,
-        journals.posteddatetime as event_timestamp,
-        journals.createdby as resource,
-        'clerk' as resource_type,
-        'd365' as source_system,
-        'ledgerjournaltable' as source_table,
-        journals.source_record_id,
-        cast(null as {{ dbt.type_int() }}) as dunning_level,
-        journal_lines.amountcurcredit - coalesce(journal_lines.amountcurdebit, 0) as amount,
-        journal_lines.currencycode as currency,
-        cast(null as {{ dbt.type_string() }}) as reason_code
-    from hr_links
-    inner join journal_lines
-        on
-            hr_links.company_code = journal_lines.company_code
-            and hr_links.erp_voucher = journal_lines.voucher
-    inner join journals
-        on
-            journal_lines.company_code = journals.company_code
-            and journal_lines.journalnum = journals.journalnum
 
 ),
 
@@ -173,10 +168,10 @@ received_d365 as (
 
 ),
 
-posted_d365 as (
+posted as (
 
     select
-        d365_links.case_id,
+        posted_links.case_id,
         'PAYMENT_POSTED' as activity_code,
         journals.posteddatetime as event_timestamp,
         journals.createdby as resource,
@@ -188,9 +183,9 @@ posted_d365 as (
         journal_lines.amountcurcredit - coalesce(journal_lines.amountcurdebit, 0) as amount,
         journal_lines.currencycode as currency,
         cast(null as {{ dbt.type_string() }}) as reason_code
-    from d365_links
+    from posted_links
     inner join journal_lines
-        on d365_links.line_recid = journal_lines.recid
+        on posted_links.line_recid = journal_lines.recid
     inner join journals
         on
             journal_lines.company_code = journals.company_code
@@ -200,8 +195,6 @@ posted_d365 as (
 
 select * from received_highradius
 union all
-select * from posted_highradius
-union all
 select * from received_d365
 union all
-select * from posted_d365
+select * from posted

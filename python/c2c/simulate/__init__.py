@@ -85,7 +85,7 @@ def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) 
             hr[obj] = df[~df.duplicated(key + ["extracted_at"], keep="last") & ~_same_extract(df, key)]
     log = FaultLog()
     rates = cfg.fault_rates
-    inject_row_faults(d, hr, rates, rng, keys, True, log)
+    inject_row_faults(d, hr, rates, rng, keys, log)
 
     for sub in ("d365", "highradius", "ground_truth"):
         if (out / sub).exists():

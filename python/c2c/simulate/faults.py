@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .config import FaultRates
-from .model import DAY, NEVER
+from .model import DAY, HOUR, NEVER
 
 # how a HighRadius record is identified in quarantine and in the ground truth
 HR_RECORD_KEY = {
@@ -80,7 +80,7 @@ def _latest(df: pd.DataFrame, key: list[str], order: str) -> np.ndarray:
 
 
 def inject_row_faults(d: dict[str, pd.DataFrame], hr: dict[str, pd.DataFrame], rates: FaultRates,
-                      rng: np.random.Generator, keys: dict, n_companies_hr: bool, log: FaultLog) -> None:
+                      rng: np.random.Generator, keys: dict, log: FaultLog) -> None:
     """Faults that live in the rows (everything but malformed CSV lines)."""
     # --- soft deletes: records created in D365 and deleted later (not events, not quarantined)
     n_del = int(round(rates.soft_delete * len(keys["inv_id"])))
@@ -159,13 +159,12 @@ def _soft_deletes(d: dict[str, pd.DataFrame], rng: np.random.Generator, keys: di
             take["posted"] = 0
         gone = take.copy()
         gone["isdelete"] = pd.array(np.ones(len(gone), dtype=np.int64), dtype="Int64")
-        gone["sinkmodifiedon"] = gone["sinkmodifiedon"] + rng.integers(HOUR_S, 5 * DAY, len(gone))
+        gone["sinkmodifiedon"] = gone["sinkmodifiedon"] + rng.integers(HOUR, 5 * DAY, len(gone))
         gone["versionnumber"] = gone["sinkmodifiedon"] * 1000 + 999
         d[table] = pd.concat([src, take, gone], ignore_index=True)
         log.add("soft_delete", "d365", table, take["recid"], "removed", detail="record deleted in D365 (isdelete = 1)")
         if table == "smmactivities":
             link = d["custcollectionslinkactivitiescusttrans"]
-            lk = link.iloc[:0].copy()
             lk = pd.DataFrame({"recid": 9_100_000_000_000 + np.arange(len(take)), "dataareaid": take["dataareaid"].to_numpy(),
                                "primaryrecid": take["recid"].to_numpy(),
                                "refrecid": rng.choice(keys["ct_inv_recid"], len(take))})
@@ -179,8 +178,6 @@ def _soft_deletes(d: dict[str, pd.DataFrame], rng: np.random.Generator, keys: di
             log.add("soft_delete", "d365", "custcollectionslinkactivitiescusttrans", lk["recid"], "removed",
                     detail="record deleted in D365 (isdelete = 1)")
 
-
-HOUR_S = 3600
 
 
 def _unknown_invoice_ids(keys: dict, k: int) -> np.ndarray:

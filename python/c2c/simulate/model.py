@@ -239,8 +239,7 @@ def generate(cfg: SimConfig) -> World:
     post_day = to_business_day(uniform_int(rng, start_day, end_day - 3, n_inv))
     post_day = np.minimum(post_day, end_day - 1)
     post_ts = post_day * DAY + tod(rng, n_inv, 7, 18)  # D365 posting time, UTC
-    refnum = np.searchsorted(np.cumsum([0.62, 0.08, 0.30]), rng.random(n_inv) * 0.999999)
-    refnum = np.where(refnum == 2, 2, refnum)  # 0 sales order, 1 project, 2 free text
+    refnum = np.searchsorted(np.cumsum([0.62, 0.08, 0.30]), rng.random(n_inv) * 0.999999)  # 0 sales order, 1 project, 2 free text
     has_draft = refnum == 2
     created_ts = np.where(has_draft, post_ts - (HOUR + rng.random(n_inv) * 71 * HOUR).astype(np.int64), post_ts)
     # order by company and posting time so invoice numbers follow posting order
@@ -303,7 +302,7 @@ def generate(cfg: SimConfig) -> World:
     never_pays = (beh == 4) & (rng.random(n_inv) < 0.75)
     recv_day = np.maximum(post_day + 1, due_day + off)
     recv_day = np.where(never_pays, NEVER // DAY, recv_day)
-    recv_tod = np.where(i_comp >= 0, tod(rng, n_inv, 8, 17), 0)
+    recv_tod = tod(rng, n_inv, 8, 17)
     is_hr = np.array([c.collections_system == "HIGHRADIUS" for c in companies])[i_comp]
     post_lag = np.where(is_hr, (300 + rng.random(n_inv) * 6 * HOUR + 600 + rng.random(n_inv) * 36 * HOUR),
                         (1800 + rng.random(n_inv) * 70 * HOUR)).astype(np.int64)
