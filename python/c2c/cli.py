@@ -7,6 +7,7 @@ is called wrongly; errors in the data name the file, table or column.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from datetime import date
@@ -23,6 +24,14 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, not argparse's usage block
         raise UsageError(f"{self.prog}: {message}")
+
+
+# Commands that live in their own module: each module has ``register(subparsers)``, which adds
+# its parser (subparsers.add_parser) and sets ``func`` to a callable(args) -> exit code. A
+# module raises UsageError for a bad argument. Keep those modules cheap to import: heavy
+# libraries (pm4py, great_expectations) are imported inside the command function.
+COMMAND_MODULES: tuple[str, ...] = (
+)
 
 
 def _positive_int(name: str):
@@ -86,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="leave out srsanalysisenums, as environments that do not export it")
     sim.add_argument("--quiet", action="store_true", help="no progress output")
     sim.set_defaults(func=_cmd_simulate)
+
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(sub)
     return parser
 
 
