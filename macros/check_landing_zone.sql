@@ -20,6 +20,10 @@
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
+    {%- if var('event_log_source', 'landing') == 'byo' -%}
+        {%- do log('landing zone check skipped: the event log is a loaded file (var event_log_source: byo)') -%}
+        {{ return('') }}
+    {%- endif -%}
     {%- if flags.WHICH not in ['build', 'run', 'test', 'snapshot', 'freshness', 'retry', 'run-operation'] -%}
         {%- do log('landing zone check skipped: dbt ' ~ flags.WHICH ~ ' reads no landing files') -%}
         {{ return('') }}

@@ -19,6 +19,12 @@ events as (
 
 ),
 
+case_variants as (
+
+    select * from {{ ref('int_case_variants') }}
+
+),
+
 ledger as (
 
     -- the invoice's own ledger row carries what has been settled against it so far
@@ -131,7 +137,8 @@ final as (
         cast(
             {{ seconds_between('invoices.invoice_created_at', 'event_facts.closed_at') }} / 86400.0
             as {{ dbt.type_numeric() }}
-        ) as invoice_to_close_days
+        ) as invoice_to_close_days,
+        case_variants.variant_id
     from invoices
     cross join as_of
     left join customers
@@ -140,6 +147,8 @@ final as (
             and invoices.customer_id = customers.customer_id
     left join event_facts
         on invoices.case_id = event_facts.case_id
+    left join case_variants
+        on invoices.case_id = case_variants.case_id
     left join settled_amounts
         on invoices.case_id = settled_amounts.case_id
     left join companies

@@ -6,7 +6,8 @@
     on_schema_change='fail',
     post_hook=[
         "{% if is_incremental() %}delete from {{ this }} where case_id not in
-        (select case_id from {{ ref('int_invoices_identified') }}){% endif %}"
+        (select case_id from {% if var('event_log_source', 'landing') == 'byo' %}{{ ref('stg_byo__event_log') }}
+        {% else %}{{ ref('int_invoices_identified') }}{% endif %}){% endif %}"
     ]
 ) }}
 -- The canonical event log: every activity of the credit-to-cash process, from the credit-limit
@@ -18,8 +19,21 @@
 {%- set event_key = "all_events.source_system || '|' || all_events.source_table"
     ~ " || '|' || all_events.source_record_id || '|' || all_events.activity_code"
     ~ " || '|' || all_events.case_id" %}
+{#- var event_log_source: landing (default) builds the log from the landing zone; byo reads a log
+    loaded with `c2c byo-log` (stg_byo__event_log) instead. -#}
+{%- set byo = var('event_log_source', 'landing') == 'byo' %}
 
-with invoices as (
+with {% if byo -%}
+
+final_columns as (
+
+    select {{ event_log_columns | join(', ') }}
+    from {{ ref('stg_byo__event_log') }}
+
+)
+{%- else -%}
+
+invoices as (
 
     select * from {{ ref('int_invoices_identified') }}
 
@@ -163,6 +177,7 @@ final_columns as (
     from final
 
 )
+{%- endif %}
 
 {% if is_incremental() %}
 ,
