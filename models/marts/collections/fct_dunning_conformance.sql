@@ -1,0 +1,1267 @@
+-- grain: one row per case (customer invoice) and dunning rule (R01-R09)
+-- How each invoice's dunning conforms to the dunning policy (seed dunning_policy), as of the
+-- as-of date of `cases`: per rule a status, the expected and the observed value, the deviation
+-- in days, the policy version applied and the events that prove the status.
+-- Only events dated on or before the as-of date count. Days are whole calendar days between
+-- UTC dates. The policy version of a rule is the one valid on the date the rule judges: the
+-- first letter (R01-R03), the later letter of the pair reported (R04), the first letter
+-- (R05-R07, for the record only), the write-off (R08), the due date (R09 and rows without a
+-- letter); among the versions valid that day, the most specific wins (company before segment,
+-- then the latest valid_from, then the highest policy_version).
+{%- set text = dbt.type_string() %}
+{%- set int = dbt.type_int() %}
+
+with cases as (
+
+    select
+        case_id,
+        company_code,
+        invoice_id,
+        customer_segment,
+        collector_id,
+        due_date,
+        as_of_date,
+        upper(trim(company_code)) as policy_company_key,
+        coalesce(lower(trim(customer_segment)), '') as policy_segment_key
+    from {{ ref('cases') }}
+
+),
+
+event_log as (
+
+    select
+        case_id,
+        event_id,
+        activity_code,
+        activity_order,
+        event_timestamp,
+        dunning_level
+    from {{ ref('event_log') }}
+    where
+        (activity_code like 'DUNNING_LETTER_%' and dunning_level is not null)
+        or activity_code in (
+            'DUE_DATE_PASSED', 'DISPUTE_OPENED', 'DISPUTE_RESOLVED', 'PROMISE_TO_PAY_MADE',
+            'PROMISE_TO_PAY_KEPT', 'PROMISE_TO_PAY_BROKEN', 'INVOICE_SETTLED', 'INVOICE_WRITTEN_OFF'
+        )
+
+),
+
+dunning_policy as (
+
+    select * from {{ ref('dunning_policy') }}
+
+),
+
+as_of as (
+
+    select max(as_of_date) as as_of_date
+    from cases
+
+),
+
+-- the events known on the as-of date
+known_events as (
+
+    select
+        event_log.case_id,
+        event_log.event_id,
+        event_log.activity_code,
+        event_log.activity_order,
+        event_log.event_timestamp,
+        event_log.dunning_level
+    from event_log
+    cross join as_of
+    where cast(event_log.event_timestamp as date) <= as_of.as_of_date
+
+),
+
+letters as (
+
+    select
+        case_id,
+        event_id,
+        event_timestamp,
+        activity_order,
+        dunning_level,
+        cast(event_timestamp as date) as letter_date,
+        row_number() over (
+            partition by case_id order by event_timestamp, activity_order, event_id
+        ) as letter_seq,
+        lag(dunning_level) over (
+            partition by case_id order by event_timestamp, activity_order, event_id
+        ) as previous_dunning_level,
+        lag(cast(event_timestamp as date)) over (
+            partition by case_id order by event_timestamp, activity_order, event_id
+        ) as previous_letter_date
+    from known_events
+    where activity_code like 'DUNNING_LETTER_%'
+
+),
+
+-- first settlement, write-off and Due Date Passed of each case
+milestone_events as (
+
+    select
+        case_id,
+        activity_code,
+        event_id,
+        event_timestamp,
+        activity_order,
+        row_number() over (
+            partition by case_id, activity_code order by event_timestamp, activity_order, event_id
+        ) as occurrence
+    from known_events
+    where activity_code in ('INVOICE_SETTLED', 'INVOICE_WRITTEN_OFF', 'DUE_DATE_PASSED')
+
+),
+
+milestones as (
+
+    select
+        case_id,
+        max(case when activity_code = 'INVOICE_SETTLED' then event_id end) as settled_event_id,
+        max(case when activity_code = 'INVOICE_SETTLED' then event_timestamp end) as settled_at,
+        max(case when activity_code = 'INVOICE_WRITTEN_OFF' then event_id end) as written_off_event_id,
+        max(case when activity_code = 'INVOICE_WRITTEN_OFF' then event_timestamp end) as written_off_at
+    from milestone_events
+    where occurrence = 1
+    group by case_id
+
+),
+
+-- ---------------------------------------------------------------- the policy version that applies
+policy_versions as (
+
+    select
+        policy_id,
+        policy_version,
+        company_code,
+        customer_segment,
+        valid_from,
+        max(valid_to) as valid_to,
+        min(dunning_level) as first_level,
+        max(dunning_level) as last_level,
+        min(case when is_final_level then dunning_level end) as final_level
+    from dunning_policy
+    group by policy_id, policy_version, company_code, customer_segment, valid_from
+
+),
+
+policy_terms as (
+
+    select
+        policy_versions.policy_id,
+        policy_versions.policy_version,
+        policy_versions.company_code,
+        policy_versions.customer_segment,
+        policy_versions.valid_from,
+        policy_versions.valid_to,
+        policy_versions.first_level,
+        policy_versions.last_level,
+        policy_versions.final_level,
+        first_row.min_days_after_due as first_min_days_after_due,
+        first_row.max_days_after_due as first_max_days_after_due,
+        final_row.write_off_min_days_after_final,
+        upper(trim(policy_versions.company_code)) as policy_company_key,
+        lower(trim(policy_versions.customer_segment)) as policy_segment_key,
+        case when trim(policy_versions.company_code) = '*' then 0 else 2 end
+        + case when trim(policy_versions.customer_segment) = '*' then 0 else 1 end as specificity
+    from policy_versions
+    left join dunning_policy as first_row
+        on
+            policy_versions.policy_id = first_row.policy_id
+            and policy_versions.policy_version = first_row.policy_version
+            and policy_versions.company_code = first_row.company_code
+            and policy_versions.customer_segment = first_row.customer_segment
+            and policy_versions.valid_from = first_row.valid_from
+            and policy_versions.first_level = first_row.dunning_level
+    left join dunning_policy as final_row
+        on
+            policy_versions.policy_id = final_row.policy_id
+            and policy_versions.policy_version = final_row.policy_version
+            and policy_versions.company_code = final_row.company_code
+            and policy_versions.customer_segment = final_row.customer_segment
+            and policy_versions.valid_from = final_row.valid_from
+            and policy_versions.final_level = final_row.dunning_level
+
+),
+
+-- every (company, segment, date) a rule judges: letter dates, due dates, write-off dates
+policy_lookups as (
+
+    select
+        cases.policy_company_key,
+        cases.policy_segment_key,
+        letters.letter_date as reference_date
+    from letters
+    inner join cases
+        on letters.case_id = cases.case_id
+
+    union
+
+    select
+        policy_company_key,
+        policy_segment_key,
+        due_date as reference_date
+    from cases
+    where due_date is not null
+
+    union
+
+    select
+        cases.policy_company_key,
+        cases.policy_segment_key,
+        cast(milestones.written_off_at as date) as reference_date
+    from milestones
+    inner join cases
+        on milestones.case_id = cases.case_id
+    where milestones.written_off_at is not null
+
+),
+
+policy_candidates as (
+
+    select
+        policy_lookups.policy_company_key,
+        policy_lookups.policy_segment_key,
+        policy_lookups.reference_date,
+        policy_terms.policy_id,
+        policy_terms.policy_version,
+        policy_terms.company_code as policy_company_code,
+        policy_terms.customer_segment as policy_customer_segment,
+        policy_terms.valid_from as policy_valid_from,
+        policy_terms.first_level,
+        policy_terms.last_level,
+        policy_terms.final_level,
+        policy_terms.first_min_days_after_due,
+        policy_terms.first_max_days_after_due,
+        policy_terms.write_off_min_days_after_final,
+        row_number() over (
+            partition by
+                policy_lookups.policy_company_key,
+                policy_lookups.policy_segment_key,
+                policy_lookups.reference_date
+            order by
+                policy_terms.specificity desc,
+                policy_terms.valid_from desc,
+                policy_terms.policy_version desc,
+                policy_terms.policy_id asc
+        ) as candidate_rank
+    from policy_lookups
+    inner join policy_terms
+        on
+            (policy_terms.policy_company_key = '*' or policy_terms.policy_company_key = policy_lookups.policy_company_key)
+            and (
+                policy_terms.policy_segment_key = '*'
+                or policy_terms.policy_segment_key = policy_lookups.policy_segment_key
+            )
+            and policy_lookups.reference_date >= policy_terms.valid_from
+            and policy_lookups.reference_date <= policy_terms.valid_to
+
+),
+
+applicable_policy as (
+
+    select
+        policy_company_key,
+        policy_segment_key,
+        reference_date,
+        policy_id,
+        policy_version,
+        policy_company_code,
+        policy_customer_segment,
+        policy_valid_from,
+        first_level,
+        last_level,
+        final_level,
+        first_min_days_after_due,
+        first_max_days_after_due,
+        write_off_min_days_after_final
+    from policy_candidates
+    where candidate_rank = 1
+
+),
+
+-- ---------------------------------------------------------------- letters against their policy
+letters_checked as (
+
+    select
+        letters.case_id,
+        letters.event_id,
+        letters.event_timestamp,
+        letters.activity_order,
+        letters.dunning_level,
+        letters.letter_date,
+        letters.letter_seq,
+        letters.previous_dunning_level,
+        letters.previous_letter_date,
+        applicable_policy.policy_id,
+        applicable_policy.first_level,
+        applicable_policy.first_min_days_after_due,
+        applicable_policy.first_max_days_after_due,
+        level_row.min_days_since_previous,
+        cast({{ days_between('cases.due_date', 'letters.letter_date') }} as {{ int }}) as days_after_due,
+        cast({{ days_between('letters.previous_letter_date', 'letters.letter_date') }} as {{ int }})
+            as days_since_previous,
+        case
+            when letters.letter_seq = 1 and letters.dunning_level <> applicable_policy.first_level then 1
+            when letters.letter_seq > 1 and letters.dunning_level > letters.previous_dunning_level + 1 then 1
+            else 0
+        end as skips_level,
+        case
+            when
+                {{ days_between('letters.previous_letter_date', 'letters.letter_date') }}
+                < level_row.min_days_since_previous
+                then 1
+            else 0
+        end as too_close,
+        case when letters.event_timestamp > milestones.settled_at then 1 else 0 end as after_settlement
+    from letters
+    inner join cases
+        on letters.case_id = cases.case_id
+    left join milestones
+        on letters.case_id = milestones.case_id
+    left join applicable_policy
+        on
+            cases.policy_company_key = applicable_policy.policy_company_key
+            and cases.policy_segment_key = applicable_policy.policy_segment_key
+            and letters.letter_date = applicable_policy.reference_date
+    -- a level above the policy's highest is held to the highest level's spacing
+    left join dunning_policy as level_row
+        on
+            applicable_policy.policy_id = level_row.policy_id
+            and applicable_policy.policy_version = level_row.policy_version
+            and applicable_policy.policy_company_code = level_row.company_code
+            and applicable_policy.policy_customer_segment = level_row.customer_segment
+            and applicable_policy.policy_valid_from = level_row.valid_from
+            and least(letters.dunning_level, applicable_policy.last_level) = level_row.dunning_level
+
+),
+
+letters_flagged as (
+
+    select
+        case_id,
+        event_id,
+        event_timestamp,
+        activity_order,
+        dunning_level,
+        letter_date,
+        letter_seq,
+        days_since_previous,
+        min_days_since_previous,
+        skips_level,
+        too_close,
+        after_settlement,
+        coalesce(lead(skips_level) over (partition by case_id order by letter_seq), 0) as next_skips_level,
+        coalesce(lead(too_close) over (partition by case_id order by letter_seq), 0) as next_too_close,
+        case when letter_seq = count(*) over (partition by case_id) then 1 else 0 end as is_last_letter
+    from letters_checked
+
+),
+
+letter_facts as (
+
+    select
+        case_id,
+        count(*) as letter_count,
+        sum(skips_level) as skipping_letters,
+        sum(too_close) as too_close_letters,
+        sum(after_settlement) as letters_after_settlement,
+        min(case when after_settlement = 1 then letter_seq end) as first_after_settlement_seq,
+        {{ dbt.listagg('cast(dunning_level as ' ~ text ~ ')', "', '", 'order by letter_seq') }} as level_sequence
+    from letters_checked
+    group by case_id
+
+),
+
+-- R04: the pair of consecutive letters closest to (or furthest below) its minimum spacing
+spacing_ranked as (
+
+    select
+        case_id,
+        event_id,
+        letter_date,
+        dunning_level,
+        days_since_previous,
+        min_days_since_previous,
+        row_number() over (
+            partition by case_id order by days_since_previous - min_days_since_previous, letter_seq
+        ) as spacing_rank
+    from letters_checked
+    where letter_seq > 1 and min_days_since_previous is not null
+
+),
+
+-- ---------------------------------------------------------------- disputes (R05) and promises (R07)
+interval_events as (
+
+    select
+        case_id,
+        event_id,
+        event_timestamp,
+        activity_order,
+        case when activity_code in ('DISPUTE_OPENED', 'DISPUTE_RESOLVED') then 'R05' else 'R07' end as rule_id,
+        case when activity_code in ('DISPUTE_OPENED', 'PROMISE_TO_PAY_MADE') then 'start' else 'end' end as bound
+    from known_events
+    where
+        activity_code in (
+            'DISPUTE_OPENED', 'DISPUTE_RESOLVED', 'PROMISE_TO_PAY_MADE', 'PROMISE_TO_PAY_KEPT',
+            'PROMISE_TO_PAY_BROKEN'
+        )
+
+),
+
+interval_events_numbered as (
+
+    select
+        case_id,
+        event_id,
+        event_timestamp,
+        activity_order,
+        rule_id,
+        bound,
+        row_number() over (
+            partition by case_id, rule_id, bound order by event_timestamp, activity_order, event_id
+        ) as occurrence
+    from interval_events
+
+),
+
+-- the n-th opening of a case is closed by its n-th resolution (dispute) or outcome (promise)
+intervals as (
+
+    select
+        starts.case_id,
+        starts.rule_id,
+        starts.occurrence,
+        starts.event_id as start_event_id,
+        starts.event_timestamp as started_at,
+        starts.activity_order as start_activity_order,
+        ends.event_id as end_event_id,
+        ends.event_timestamp as ended_at,
+        ends.activity_order as end_activity_order
+    from interval_events_numbered as starts
+    left join interval_events_numbered as ends
+        on
+            starts.case_id = ends.case_id
+            and starts.rule_id = ends.rule_id
+            and starts.occurrence = ends.occurrence
+            and ends.bound = 'end'
+    where starts.bound = 'start'
+
+),
+
+letters_in_intervals as (
+
+    select
+        intervals.case_id,
+        intervals.rule_id,
+        intervals.start_event_id,
+        intervals.started_at,
+        intervals.start_activity_order,
+        intervals.end_event_id,
+        intervals.ended_at,
+        intervals.end_activity_order,
+        letters.event_id as letter_event_id,
+        letters.event_timestamp as letter_at,
+        letters.activity_order as letter_activity_order,
+        letters.letter_date,
+        letters.dunning_level,
+        row_number() over (
+            partition by intervals.case_id, intervals.rule_id
+            order by letters.letter_seq, intervals.occurrence
+        ) as offence_rank
+    from intervals
+    inner join letters
+        on
+            intervals.case_id = letters.case_id
+            and letters.event_timestamp > intervals.started_at
+            and (intervals.ended_at is null or letters.event_timestamp < intervals.ended_at)
+
+),
+
+interval_facts as (
+
+    select
+        intervals.case_id,
+        intervals.rule_id,
+        count(*) as interval_count,
+        max(offences.letters_inside) as letters_inside
+    from intervals
+    left join (
+        select
+            case_id,
+            rule_id,
+            count(distinct letter_event_id) as letters_inside
+        from letters_in_intervals
+        group by case_id, rule_id
+    ) as offences
+        on
+            intervals.case_id = offences.case_id
+            and intervals.rule_id = offences.rule_id
+    group by intervals.case_id, intervals.rule_id
+
+),
+
+-- ---------------------------------------------------------------- one row per case with what the rules need
+case_facts as (
+
+    select
+        cases.case_id,
+        cases.due_date,
+        as_of.as_of_date,
+        coalesce(letter_facts.letter_count, 0) as letter_count,
+        letter_facts.skipping_letters,
+        letter_facts.too_close_letters,
+        letter_facts.letters_after_settlement,
+        letter_facts.level_sequence,
+        first_letter.event_id as first_letter_event_id,
+        first_letter.letter_date as first_letter_date,
+        first_letter.dunning_level as first_letter_level,
+        first_letter.days_after_due as first_letter_days_after_due,
+        first_letter.policy_id as first_letter_policy_id,
+        first_letter.first_min_days_after_due,
+        first_letter.first_max_days_after_due,
+        late_letter.letter_date as first_letter_after_settlement_date,
+        late_letter.dunning_level as first_letter_after_settlement_level,
+        milestones.settled_event_id,
+        milestones.settled_at,
+        milestones.written_off_event_id,
+        milestones.written_off_at,
+        due_policy.policy_id as due_policy_id,
+        due_policy.first_max_days_after_due as due_policy_max_days_after_due,
+        write_off_policy.policy_id as write_off_policy_id,
+        write_off_policy.final_level,
+        write_off_policy.write_off_min_days_after_final,
+        cast(milestones.written_off_at as date) as written_off_date,
+        case
+            when milestones.written_off_at is null then milestones.settled_event_id
+            when milestones.settled_at is null then milestones.written_off_event_id
+            when milestones.settled_at <= milestones.written_off_at then milestones.settled_event_id
+            else milestones.written_off_event_id
+        end as closing_event_id,
+        case
+            when milestones.written_off_at is null then cast(milestones.settled_at as date)
+            when milestones.settled_at is null then cast(milestones.written_off_at as date)
+            when milestones.settled_at <= milestones.written_off_at then cast(milestones.settled_at as date)
+            else cast(milestones.written_off_at as date)
+        end as closed_date
+    from cases
+    cross join as_of
+    left join letter_facts
+        on cases.case_id = letter_facts.case_id
+    left join letters_checked as first_letter
+        on
+            cases.case_id = first_letter.case_id
+            and first_letter.letter_seq = 1
+    left join letters_checked as late_letter
+        on
+            letter_facts.case_id = late_letter.case_id
+            and letter_facts.first_after_settlement_seq = late_letter.letter_seq
+    left join milestones
+        on cases.case_id = milestones.case_id
+    left join applicable_policy as due_policy
+        on
+            cases.policy_company_key = due_policy.policy_company_key
+            and cases.policy_segment_key = due_policy.policy_segment_key
+            and cases.due_date = due_policy.reference_date
+    left join applicable_policy as write_off_policy
+        on
+            cases.policy_company_key = write_off_policy.policy_company_key
+            and cases.policy_segment_key = write_off_policy.policy_segment_key
+            and cast(milestones.written_off_at as date) = write_off_policy.reference_date
+
+),
+
+-- R08: the first letter at or above the final level of the policy valid on the write-off date
+final_letters as (
+
+    select
+        case_facts.case_id,
+        letters.event_id,
+        letters.letter_date,
+        letters.dunning_level,
+        row_number() over (
+            partition by case_facts.case_id order by letters.letter_seq
+        ) as final_letter_rank
+    from case_facts
+    inner join letters
+        on
+            case_facts.case_id = letters.case_id
+            and letters.dunning_level >= case_facts.final_level
+    where case_facts.written_off_at is not null
+
+),
+
+case_rule_facts as (
+
+    select
+        case_facts.*,
+        final_letters.event_id as final_letter_event_id,
+        final_letters.letter_date as final_letter_date,
+        final_letters.dunning_level as final_letter_level,
+        cast({{ days_between('final_letters.letter_date', 'case_facts.written_off_date') }} as {{ int }})
+            as days_final_letter_to_write_off,
+        cast({{ days_between('case_facts.due_date', 'case_facts.closed_date') }} as {{ int }})
+            as days_due_to_close,
+        cast({{ days_between('case_facts.due_date', 'case_facts.as_of_date') }} as {{ int }})
+            as days_due_to_as_of,
+        cast(
+            {{ days_between('case_facts.settled_at', 'case_facts.first_letter_after_settlement_date') }} as {{ int }}
+        ) as days_settlement_to_late_letter
+    from case_facts
+    left join final_letters
+        on
+            case_facts.case_id = final_letters.case_id
+            and final_letters.final_letter_rank = 1
+
+),
+
+-- ---------------------------------------------------------------- the rules
+r01 as (
+
+    select
+        case_id,
+        'R01' as rule_id,
+        first_letter_date as policy_reference_date,
+        case
+            when letter_count = 0 then 'not_applicable'
+            when due_date is null then 'not_applicable'
+            when first_letter_policy_id is null then 'not_applicable'
+            when first_min_days_after_due is null then 'not_applicable'
+            when first_letter_days_after_due < first_min_days_after_due then 'violation'
+            else 'pass'
+        end as status,
+        case
+            when letter_count = 0 then 'no dunning letter'
+            when due_date is null then 'no due date'
+            when first_letter_policy_id is null then 'no dunning policy version applies'
+            when first_min_days_after_due is null then 'the policy sets no minimum days after due for the first level'
+        end as not_applicable_reason,
+        'first letter at least ' || cast(first_min_days_after_due as {{ text }}) || ' days after the due date ('
+        || cast(due_date as {{ text }}) || ')' as expected_value,
+        'level ' || cast(first_letter_level as {{ text }}) || ' letter on ' || cast(first_letter_date as {{ text }})
+        || ', ' || cast(first_letter_days_after_due as {{ text }}) || ' days after the due date' as observed_value,
+        first_min_days_after_due as expected_days,
+        first_letter_days_after_due as observed_days,
+        case
+            when first_letter_days_after_due < first_min_days_after_due
+                then first_min_days_after_due - first_letter_days_after_due
+            else 0
+        end as deviation_days
+    from case_rule_facts
+
+),
+
+r02 as (
+
+    select
+        case_id,
+        'R02' as rule_id,
+        first_letter_date as policy_reference_date,
+        case
+            when letter_count = 0 then 'not_applicable'
+            when due_date is null then 'not_applicable'
+            when first_letter_policy_id is null then 'not_applicable'
+            when first_max_days_after_due is null then 'not_applicable'
+            when first_letter_days_after_due > first_max_days_after_due then 'violation'
+            else 'pass'
+        end as status,
+        case
+            when letter_count = 0 then 'no dunning letter'
+            when due_date is null then 'no due date'
+            when first_letter_policy_id is null then 'no dunning policy version applies'
+            when first_max_days_after_due is null then 'the policy sets no maximum days after due for the first level'
+        end as not_applicable_reason,
+        'first letter at most ' || cast(first_max_days_after_due as {{ text }}) || ' days after the due date ('
+        || cast(due_date as {{ text }}) || ')' as expected_value,
+        'level ' || cast(first_letter_level as {{ text }}) || ' letter on ' || cast(first_letter_date as {{ text }})
+        || ', ' || cast(first_letter_days_after_due as {{ text }}) || ' days after the due date' as observed_value,
+        first_max_days_after_due as expected_days,
+        first_letter_days_after_due as observed_days,
+        case
+            when first_letter_days_after_due > first_max_days_after_due
+                then first_letter_days_after_due - first_max_days_after_due
+            else 0
+        end as deviation_days
+    from case_rule_facts
+
+),
+
+r03 as (
+
+    select
+        case_id,
+        'R03' as rule_id,
+        first_letter_date as policy_reference_date,
+        case
+            when letter_count = 0 then 'not_applicable'
+            when first_letter_policy_id is null then 'not_applicable'
+            when skipping_letters > 0 then 'violation'
+            else 'pass'
+        end as status,
+        case
+            when letter_count = 0 then 'no dunning letter'
+            when first_letter_policy_id is null then 'no dunning policy version applies'
+        end as not_applicable_reason,
+        'levels in order from the first level, none skipped' as expected_value,
+        'levels sent: ' || level_sequence as observed_value,
+        cast(null as {{ int }}) as expected_days,
+        cast(null as {{ int }}) as observed_days,
+        cast(null as {{ int }}) as deviation_days
+    from case_rule_facts
+
+),
+
+r04 as (
+
+    select
+        case_rule_facts.case_id,
+        'R04' as rule_id,
+        coalesce(spacing_ranked.letter_date, case_rule_facts.first_letter_date) as policy_reference_date,
+        case
+            when case_rule_facts.letter_count < 2 then 'not_applicable'
+            when case_rule_facts.first_letter_policy_id is null then 'not_applicable'
+            when spacing_ranked.case_id is null then 'not_applicable'
+            when case_rule_facts.too_close_letters > 0 then 'violation'
+            else 'pass'
+        end as status,
+        case
+            when case_rule_facts.letter_count < 2 then 'fewer than two dunning letters'
+            when case_rule_facts.first_letter_policy_id is null then 'no dunning policy version applies'
+            when spacing_ranked.case_id is null then 'the policy sets no minimum days between these levels'
+        end as not_applicable_reason,
+        'level ' || cast(spacing_ranked.dunning_level as {{ text }}) || ' at least '
+        || cast(spacing_ranked.min_days_since_previous as {{ text }}) || ' days after the previous letter'
+            as expected_value,
+        'level ' || cast(spacing_ranked.dunning_level as {{ text }}) || ' letter on '
+        || cast(spacing_ranked.letter_date as {{ text }}) || ', '
+        || cast(spacing_ranked.days_since_previous as {{ text }}) || ' days after the previous letter'
+        || case
+            when case_rule_facts.too_close_letters > 1
+                then ' (' || cast(case_rule_facts.too_close_letters as {{ text }}) || ' letters too close)'
+            else ''
+        end as observed_value,
+        spacing_ranked.min_days_since_previous as expected_days,
+        spacing_ranked.days_since_previous as observed_days,
+        case
+            when spacing_ranked.days_since_previous < spacing_ranked.min_days_since_previous
+                then spacing_ranked.min_days_since_previous - spacing_ranked.days_since_previous
+            when spacing_ranked.case_id is not null then 0
+        end as deviation_days
+    from case_rule_facts
+    left join spacing_ranked
+        on
+            case_rule_facts.case_id = spacing_ranked.case_id
+            and spacing_ranked.spacing_rank = 1
+
+),
+
+{%- for rule_id, what, event in [('R05', 'dispute', 'opened'), ('R07', 'promise to pay', 'made')] %}
+
+{{ rule_id | lower }} as (
+
+    select
+        case_rule_facts.case_id,
+        '{{ rule_id }}' as rule_id,
+        case_rule_facts.first_letter_date as policy_reference_date,
+        case
+            when case_rule_facts.letter_count = 0 then 'not_applicable'
+            when interval_facts.case_id is null then 'not_applicable'
+            when interval_facts.letters_inside > 0 then 'violation'
+            else 'pass'
+        end as status,
+        case
+            when case_rule_facts.letter_count = 0 then 'no dunning letter'
+            when interval_facts.case_id is null then 'no {{ what }}'
+        end as not_applicable_reason,
+        'no letter while a {{ what }} is open' as expected_value,
+        case
+            when offence.case_id is not null
+                then 'level ' || cast(offence.dunning_level as {{ text }}) || ' letter on '
+                    || cast(offence.letter_date as {{ text }}) || ' while the {{ what }} {{ event }} on '
+                    || cast(cast(offence.started_at as date) as {{ text }}) || ' was open'
+                    || case
+                        when interval_facts.letters_inside > 1
+                            then ' (' || cast(interval_facts.letters_inside as {{ text }}) || ' letters)'
+                        else ''
+                    end
+            else 'letters sent: ' || cast(case_rule_facts.letter_count as {{ text }})
+                || ', none while a {{ what }} was open ({{ what }}s: '
+                || cast(interval_facts.interval_count as {{ text }}) || ')'
+        end as observed_value,
+        cast(null as {{ int }}) as expected_days,
+        cast(null as {{ int }}) as observed_days,
+        cast(null as {{ int }}) as deviation_days
+    from case_rule_facts
+    left join interval_facts
+        on
+            case_rule_facts.case_id = interval_facts.case_id
+            and interval_facts.rule_id = '{{ rule_id }}'
+    left join letters_in_intervals as offence
+        on
+            case_rule_facts.case_id = offence.case_id
+            and offence.rule_id = '{{ rule_id }}'
+            and offence.offence_rank = 1
+
+),
+{%- endfor %}
+
+r06 as (
+
+    select
+        case_id,
+        'R06' as rule_id,
+        first_letter_date as policy_reference_date,
+        case
+            when letter_count = 0 then 'not_applicable'
+            when settled_at is null then 'not_applicable'
+            when letters_after_settlement > 0 then 'violation'
+            else 'pass'
+        end as status,
+        case
+            when letter_count = 0 then 'no dunning letter'
+            when settled_at is null then 'not settled'
+        end as not_applicable_reason,
+        'no letter after the settlement on ' || cast(cast(settled_at as date) as {{ text }}) as expected_value,
+        case
+            when letters_after_settlement > 0
+                then 'level ' || cast(first_letter_after_settlement_level as {{ text }}) || ' letter on '
+                    || cast(first_letter_after_settlement_date as {{ text }})
+                    || case
+                        when letters_after_settlement > 1
+                            then ' (' || cast(letters_after_settlement as {{ text }}) || ' letters after settlement)'
+                        else ''
+                    end
+            else 'letters sent: ' || cast(letter_count as {{ text }}) || ', none after the settlement'
+        end as observed_value,
+        cast(null as {{ int }}) as expected_days,
+        days_settlement_to_late_letter as observed_days,
+        case
+            when letters_after_settlement > 0 then days_settlement_to_late_letter
+            when settled_at is not null and letter_count > 0 then 0
+        end as deviation_days
+    from case_rule_facts
+
+),
+
+r08 as (
+
+    select
+        case_id,
+        'R08' as rule_id,
+        written_off_date as policy_reference_date,
+        case
+            when written_off_at is null then 'not_applicable'
+            when write_off_policy_id is null then 'not_applicable'
+            when final_letter_event_id is null then 'violation'
+            when days_final_letter_to_write_off < coalesce(write_off_min_days_after_final, 0) then 'violation'
+            else 'pass'
+        end as status,
+        case
+            when written_off_at is null then 'not written off'
+            when write_off_policy_id is null then 'no dunning policy version applies'
+        end as not_applicable_reason,
+        'a level ' || cast(final_level as {{ text }}) || ' (final) letter, then the write-off at least '
+        || cast(coalesce(write_off_min_days_after_final, 0) as {{ text }}) || ' days later' as expected_value,
+        case
+            when final_letter_event_id is null
+                then 'written off on ' || cast(written_off_date as {{ text }}) || ' without a final-level letter'
+            else 'written off on ' || cast(written_off_date as {{ text }}) || ', '
+                || cast(days_final_letter_to_write_off as {{ text }}) || ' days after the level '
+                || cast(final_letter_level as {{ text }}) || ' letter of ' || cast(final_letter_date as {{ text }})
+        end as observed_value,
+        coalesce(write_off_min_days_after_final, 0) as expected_days,
+        days_final_letter_to_write_off as observed_days,
+        case
+            when days_final_letter_to_write_off < coalesce(write_off_min_days_after_final, 0)
+                then coalesce(write_off_min_days_after_final, 0) - days_final_letter_to_write_off
+            when days_final_letter_to_write_off is not null then 0
+        end as deviation_days
+    from case_rule_facts
+
+),
+
+-- R09: an invoice still open beyond the maximum days after due needs a letter (a late one is R02)
+r09_facts as (
+
+    select
+        case_rule_facts.*,
+        coalesce(days_due_to_close, days_due_to_as_of) as days_open_after_due,
+        case
+            when letter_count > 0 then first_letter_days_after_due
+            else coalesce(days_due_to_close, days_due_to_as_of)
+        end as days_until_letter_or_close
+    from case_rule_facts
+
+),
+
+r09 as (
+
+    select
+        case_id,
+        'R09' as rule_id,
+        due_date as policy_reference_date,
+        case
+            when due_date is null then 'not_applicable'
+            when due_policy_id is null then 'not_applicable'
+            when due_policy_max_days_after_due is null then 'not_applicable'
+            when days_open_after_due <= due_policy_max_days_after_due then 'not_applicable'
+            when letter_count = 0 then 'violation'
+            else 'pass'
+        end as status,
+        case
+            when due_date is null then 'no due date'
+            when due_policy_id is null then 'no dunning policy version applies'
+            when due_policy_max_days_after_due is null
+                then 'the policy sets no maximum days after due for the first level'
+            when days_open_after_due <= due_policy_max_days_after_due
+                then 'not open beyond the maximum days after due'
+        end as not_applicable_reason,
+        'a letter once open ' || cast(due_policy_max_days_after_due as {{ text }}) || ' days after the due date ('
+        || cast(due_date as {{ text }}) || ')' as expected_value,
+        case
+            when letter_count > 0
+                then 'first letter on ' || cast(first_letter_date as {{ text }})
+            when closed_date is not null
+                then 'no letter; closed on ' || cast(closed_date as {{ text }})
+            else 'no letter; open on ' || cast(as_of_date as {{ text }})
+        end || ', ' || cast(days_until_letter_or_close as {{ text }}) || ' days after the due date' as observed_value,
+        due_policy_max_days_after_due as expected_days,
+        days_until_letter_or_close as observed_days,
+        case
+            when letter_count = 0 and days_open_after_due > due_policy_max_days_after_due
+                then days_open_after_due - due_policy_max_days_after_due
+            when days_open_after_due > due_policy_max_days_after_due then 0
+        end as deviation_days
+    from r09_facts
+
+),
+
+checks as (
+
+    select * from r01
+    union all
+    select * from r02
+    union all
+    select * from r03
+    union all
+    select * from r04
+    union all
+    select * from r05
+    union all
+    select * from r06
+    union all
+    select * from r07
+    union all
+    select * from r08
+    union all
+    select * from r09
+
+),
+
+-- ---------------------------------------------------------------- evidence: the events behind each status
+evidence_events as (
+
+    -- R01, R02: the first letter
+    select
+        checks.case_id,
+        checks.rule_id,
+        letters_flagged.event_id,
+        letters_flagged.event_timestamp,
+        letters_flagged.activity_order
+    from checks
+    inner join letters_flagged
+        on
+            checks.case_id = letters_flagged.case_id
+            and letters_flagged.letter_seq = 1
+    where checks.rule_id in ('R01', 'R02')
+
+    union all
+
+    -- R03, R04: every letter when the rule passes, else the offending letters and the ones before them
+    select
+        checks.case_id,
+        checks.rule_id,
+        letters_flagged.event_id,
+        letters_flagged.event_timestamp,
+        letters_flagged.activity_order
+    from checks
+    inner join letters_flagged
+        on checks.case_id = letters_flagged.case_id
+    where
+        (
+            checks.rule_id = 'R03'
+            and (checks.status = 'pass' or letters_flagged.skips_level = 1 or letters_flagged.next_skips_level = 1)
+        )
+        or (
+            checks.rule_id = 'R04'
+            and (checks.status = 'pass' or letters_flagged.too_close = 1 or letters_flagged.next_too_close = 1)
+        )
+
+    union all
+
+    -- R05, R07 pass: every letter; R05, R07 violation: the letters inside (below)
+    select
+        checks.case_id,
+        checks.rule_id,
+        letters_flagged.event_id,
+        letters_flagged.event_timestamp,
+        letters_flagged.activity_order
+    from checks
+    inner join letters_flagged
+        on checks.case_id = letters_flagged.case_id
+    where checks.rule_id in ('R05', 'R07') and checks.status = 'pass'
+
+    union all
+
+    -- R05, R07 pass: every dispute / promise event
+    select
+        checks.case_id,
+        checks.rule_id,
+        intervals.start_event_id as event_id,
+        intervals.started_at as event_timestamp,
+        intervals.start_activity_order as activity_order
+    from checks
+    inner join intervals
+        on
+            checks.case_id = intervals.case_id
+            and checks.rule_id = intervals.rule_id
+    where checks.status = 'pass'
+
+    union all
+
+    select
+        checks.case_id,
+        checks.rule_id,
+        intervals.end_event_id as event_id,
+        intervals.ended_at as event_timestamp,
+        intervals.end_activity_order as activity_order
+    from checks
+    inner join intervals
+        on
+            checks.case_id = intervals.case_id
+            and checks.rule_id = intervals.rule_id
+    where checks.status = 'pass' and intervals.end_event_id is not null
+
+    union all
+
+    -- R05, R07 violation: each letter inside an open dispute / promise, with its opening and closing
+    select
+        case_id,
+        rule_id,
+        letter_event_id as event_id,
+        letter_at as event_timestamp,
+        letter_activity_order as activity_order
+    from letters_in_intervals
+
+    union all
+
+    select
+        case_id,
+        rule_id,
+        start_event_id as event_id,
+        started_at as event_timestamp,
+        start_activity_order as activity_order
+    from letters_in_intervals
+
+    union all
+
+    select
+        case_id,
+        rule_id,
+        end_event_id as event_id,
+        ended_at as event_timestamp,
+        end_activity_order as activity_order
+    from letters_in_intervals
+    where end_event_id is not null
+
+    union all
+
+    -- R06: the settlement, and the letters after it (violation) or the last letter (pass)
+    select
+        checks.case_id,
+        checks.rule_id,
+        letters_flagged.event_id,
+        letters_flagged.event_timestamp,
+        letters_flagged.activity_order
+    from checks
+    inner join letters_flagged
+        on checks.case_id = letters_flagged.case_id
+    where
+        checks.rule_id = 'R06'
+        and (
+            letters_flagged.after_settlement = 1
+            or (checks.status = 'pass' and letters_flagged.is_last_letter = 1)
+        )
+
+    union all
+
+    -- R06: the settlement; R08: the write-off
+    select
+        case_id,
+        case when activity_code = 'INVOICE_SETTLED' then 'R06' else 'R08' end as rule_id,
+        event_id,
+        event_timestamp,
+        activity_order
+    from milestone_events
+    where occurrence = 1 and activity_code in ('INVOICE_SETTLED', 'INVOICE_WRITTEN_OFF')
+
+    union all
+
+    -- R08: the first final-level letter
+    select
+        final_letters.case_id,
+        'R08' as rule_id,
+        final_letters.event_id,
+        letters.event_timestamp,
+        letters.activity_order
+    from final_letters
+    inner join letters
+        on final_letters.event_id = letters.event_id
+    where final_letters.final_letter_rank = 1
+
+    union all
+
+    -- R09 pass: the first letter; violation: Due Date Passed and the closing event
+    select
+        checks.case_id,
+        checks.rule_id,
+        letters_flagged.event_id,
+        letters_flagged.event_timestamp,
+        letters_flagged.activity_order
+    from checks
+    inner join letters_flagged
+        on
+            checks.case_id = letters_flagged.case_id
+            and letters_flagged.letter_seq = 1
+    where checks.rule_id = 'R09' and checks.status = 'pass'
+
+    union all
+
+    select
+        checks.case_id,
+        checks.rule_id,
+        milestone_events.event_id,
+        milestone_events.event_timestamp,
+        milestone_events.activity_order
+    from checks
+    inner join case_rule_facts
+        on checks.case_id = case_rule_facts.case_id
+    inner join milestone_events
+        on case_rule_facts.case_id = milestone_events.case_id
+    where
+        checks.rule_id = 'R09'
+        and checks.status = 'violation'
+        and milestone_events.occurrence = 1
+        and (
+            milestone_events.activity_code = 'DUE_DATE_PASSED'
+            or milestone_events.event_id = case_rule_facts.closing_event_id
+        )
+
+),
+
+evidence as (
+
+    select
+        case_id,
+        rule_id,
+        {{ dbt.listagg('event_id', "','", 'order by event_timestamp, activity_order, event_id') }}
+            as evidence_event_ids,
+        count(*) as evidence_event_count
+    from (
+        select distinct
+            case_id,
+            rule_id,
+            event_id,
+            event_timestamp,
+            activity_order
+        from evidence_events
+    ) as distinct_evidence
+    group by case_id, rule_id
+
+),
+
+final as (
+
+    select
+        checks.case_id,
+        checks.rule_id,
+        cases.company_code,
+        cases.invoice_id,
+        cases.customer_segment,
+        cases.collector_id,
+        cases.due_date,
+        cast({{ dbt.date_trunc('month', 'cases.due_date') }} as date) as due_month,
+        cases.as_of_date,
+        coalesce(checks.policy_reference_date, cases.due_date) as policy_reference_date,
+        case checks.rule_id
+            when 'R01' then 'first letter too early'
+            when 'R02' then 'first letter too late'
+            when 'R03' then 'dunning level skipped'
+            when 'R04' then 'dunning levels too close'
+            when 'R05' then 'letter during an open dispute'
+            when 'R06' then 'letter after settlement'
+            when 'R07' then 'letter during an open promise to pay'
+            when 'R08' then 'write-off before final level and waiting time'
+            when 'R09' then 'no letter although overdue beyond the maximum'
+        end as rule_name,
+        checks.status,
+        checks.not_applicable_reason,
+        applicable_policy.policy_id,
+        applicable_policy.policy_version,
+        applicable_policy.policy_company_code,
+        applicable_policy.policy_customer_segment,
+        applicable_policy.policy_valid_from,
+        case when checks.status <> 'not_applicable' then checks.expected_value end as expected_value,
+        case when checks.status <> 'not_applicable' then checks.observed_value end as observed_value,
+        case when checks.status <> 'not_applicable' then evidence.evidence_event_ids end as evidence_event_ids,
+        case when checks.status <> 'not_applicable' then checks.expected_days end as expected_days,
+        case when checks.status <> 'not_applicable' then checks.observed_days end as observed_days,
+        case when checks.status <> 'not_applicable' then checks.deviation_days end as deviation_days,
+        case
+            when checks.status <> 'not_applicable' then coalesce(evidence.evidence_event_count, 0) else 0
+        end as evidence_event_count
+    from checks
+    inner join cases
+        on checks.case_id = cases.case_id
+    left join applicable_policy
+        on
+            cases.policy_company_key = applicable_policy.policy_company_key
+            and cases.policy_segment_key = applicable_policy.policy_segment_key
+            and coalesce(checks.policy_reference_date, cases.due_date) = applicable_policy.reference_date
+    left join evidence
+        on
+            checks.case_id = evidence.case_id
+            and checks.rule_id = evidence.rule_id
+
+)
+
+select
+    case_id,
+    rule_id,
+    company_code,
+    invoice_id,
+    customer_segment,
+    collector_id,
+    due_date,
+    due_month,
+    as_of_date,
+    policy_reference_date,
+    rule_name,
+    status,
+    not_applicable_reason,
+    policy_id,
+    policy_version,
+    policy_company_code,
+    policy_customer_segment,
+    policy_valid_from,
+    expected_value,
+    observed_value,
+    evidence_event_ids,
+    cast(expected_days as {{ int }}) as expected_days,
+    cast(observed_days as {{ int }}) as observed_days,
+    cast(deviation_days as {{ int }}) as deviation_days,
+    cast(evidence_event_count as {{ int }}) as evidence_event_count
+from final
