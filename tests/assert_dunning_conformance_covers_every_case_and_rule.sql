@@ -15,9 +15,9 @@ conformance as (
 )
 
 select
-    coalesce(cases.case_id, conformance.case_id) as case_id,
     conformance.rule_rows,
-    conformance.rules
+    conformance.rules,
+    coalesce(cases.case_id, conformance.case_id) as case_id
 from cases
 full outer join conformance
     on cases.case_id = conformance.case_id

@@ -13,7 +13,11 @@ with detail as (
         sum(case when status = 'pass' then 1 else 0 end) as passes,
         sum(case when status = 'not_applicable' then 1 else 0 end) as not_applicable
     from {{ ref('fct_dunning_conformance') }}
-    group by 1, 2, 3, 4
+    group by
+        rule_id,
+        company_code,
+        coalesce(cast(due_month as {{ dbt.type_string() }}), '-'),
+        coalesce(collector_id, '-')
 ),
 
 summary as (
@@ -30,16 +34,16 @@ summary as (
 )
 
 select
-    coalesce(detail.rule_id, summary.rule_id) as rule_id,
-    coalesce(detail.company_code, summary.company_code) as company_code,
-    coalesce(detail.due_month_key, summary.due_month_key) as due_month_key,
-    coalesce(detail.collector_key, summary.collector_key) as collector_key,
     detail.invoices_checked as detail_invoices_checked,
     summary.invoices_checked as summary_invoices_checked,
     detail.violations as detail_violations,
     summary.violations as summary_violations,
     detail.passes as detail_passes,
-    summary.passes as summary_passes
+    summary.passes as summary_passes,
+    coalesce(detail.rule_id, summary.rule_id) as rule_id,
+    coalesce(detail.company_code, summary.company_code) as company_code,
+    coalesce(detail.due_month_key, summary.due_month_key) as due_month_key,
+    coalesce(detail.collector_key, summary.collector_key) as collector_key
 from detail
 full outer join summary
     on

@@ -250,10 +250,13 @@ policy_candidates as (
     from policy_lookups
     inner join policy_terms
         on
-            (policy_terms.policy_company_key = '*' or policy_terms.policy_company_key = policy_lookups.policy_company_key)
+            (
+                policy_terms.policy_company_key = '*'
+                or policy_lookups.policy_company_key = policy_terms.policy_company_key
+            )
             and (
                 policy_terms.policy_segment_key = '*'
-                or policy_terms.policy_segment_key = policy_lookups.policy_segment_key
+                or policy_lookups.policy_segment_key = policy_terms.policy_segment_key
             )
             and policy_lookups.reference_date >= policy_terms.valid_from
             and policy_lookups.reference_date <= policy_terms.valid_to
@@ -476,8 +479,19 @@ letters_in_intervals as (
     inner join letters
         on
             intervals.case_id = letters.case_id
-            and letters.event_timestamp > intervals.started_at
-            and (intervals.ended_at is null or letters.event_timestamp < intervals.ended_at)
+            and intervals.started_at < letters.event_timestamp
+            and (intervals.ended_at is null or intervals.ended_at > letters.event_timestamp)
+
+),
+
+interval_offences as (
+
+    select
+        case_id,
+        rule_id,
+        count(distinct letter_event_id) as letters_inside
+    from letters_in_intervals
+    group by case_id, rule_id
 
 ),
 
@@ -489,14 +503,7 @@ interval_facts as (
         count(*) as interval_count,
         max(offences.letters_inside) as letters_inside
     from intervals
-    left join (
-        select
-            case_id,
-            rule_id,
-            count(distinct letter_event_id) as letters_inside
-        from letters_in_intervals
-        group by case_id, rule_id
-    ) as offences
+    left join interval_offences as offences
         on
             intervals.case_id = offences.case_id
             and intervals.rule_id = offences.rule_id
@@ -511,7 +518,6 @@ case_facts as (
         cases.case_id,
         cases.due_date,
         as_of.as_of_date,
-        coalesce(letter_facts.letter_count, 0) as letter_count,
         letter_facts.skipping_letters,
         letter_facts.too_close_letters,
         letter_facts.letters_after_settlement,
@@ -535,6 +541,7 @@ case_facts as (
         write_off_policy.final_level,
         write_off_policy.write_off_min_days_after_final,
         cast(milestones.written_off_at as date) as written_off_date,
+        coalesce(letter_facts.letter_count, 0) as letter_count,
         case
             when milestones.written_off_at is null then milestones.settled_event_id
             when milestones.settled_at is null then milestones.written_off_event_id
@@ -589,7 +596,7 @@ final_letters as (
     inner join letters
         on
             case_facts.case_id = letters.case_id
-            and letters.dunning_level >= case_facts.final_level
+            and case_facts.final_level <= letters.dunning_level
     where case_facts.written_off_at is not null
 
 ),
@@ -779,7 +786,8 @@ r04 as (
         'no letter while a {{ what }} is open' as expected_value,
         case
             when offence.case_id is not null
-                then 'level ' || cast(offence.dunning_level as {{ text }}) || ' letter on '
+                then
+                    'level ' || cast(offence.dunning_level as {{ text }}) || ' letter on '
                     || cast(offence.letter_date as {{ text }}) || ' while the {{ what }} {{ event }} on '
                     || cast(cast(offence.started_at as date) as {{ text }}) || ' was open'
                     || case
@@ -787,7 +795,8 @@ r04 as (
                             then ' (' || cast(interval_facts.letters_inside as {{ text }}) || ' letters)'
                         else ''
                     end
-            else 'letters sent: ' || cast(case_rule_facts.letter_count as {{ text }})
+            else
+                'letters sent: ' || cast(case_rule_facts.letter_count as {{ text }})
                 || ', none while a {{ what }} was open ({{ what }}s: '
                 || cast(interval_facts.interval_count as {{ text }}) || ')'
         end as observed_value,
@@ -827,7 +836,8 @@ r06 as (
         'no letter after the settlement on ' || cast(cast(settled_at as date) as {{ text }}) as expected_value,
         case
             when letters_after_settlement > 0
-                then 'level ' || cast(first_letter_after_settlement_level as {{ text }}) || ' letter on '
+                then
+                    'level ' || cast(first_letter_after_settlement_level as {{ text }}) || ' letter on '
                     || cast(first_letter_after_settlement_date as {{ text }})
                     || case
                         when letters_after_settlement > 1
@@ -868,7 +878,8 @@ r08 as (
         case
             when final_letter_event_id is null
                 then 'written off on ' || cast(written_off_date as {{ text }}) || ' without a final-level letter'
-            else 'written off on ' || cast(written_off_date as {{ text }}) || ', '
+            else
+                'written off on ' || cast(written_off_date as {{ text }}) || ', '
                 || cast(days_final_letter_to_write_off as {{ text }}) || ' days after the level '
                 || cast(final_letter_level as {{ text }}) || ' letter of ' || cast(final_letter_date as {{ text }})
         end as observed_value,
@@ -888,10 +899,10 @@ r09_facts as (
 
     select
         case_rule_facts.*,
-        coalesce(days_due_to_close, days_due_to_as_of) as days_open_after_due,
+        coalesce(case_rule_facts.days_due_to_close, case_rule_facts.days_due_to_as_of) as days_open_after_due,
         case
-            when letter_count > 0 then first_letter_days_after_due
-            else coalesce(days_due_to_close, days_due_to_as_of)
+            when case_rule_facts.letter_count > 0 then case_rule_facts.first_letter_days_after_due
+            else coalesce(case_rule_facts.days_due_to_close, case_rule_facts.days_due_to_as_of)
         end as days_until_letter_or_close
     from case_rule_facts
 
@@ -1195,6 +1206,13 @@ final as (
         cases.due_date,
         cast({{ dbt.date_trunc('month', 'cases.due_date') }} as date) as due_month,
         cases.as_of_date,
+        checks.status,
+        checks.not_applicable_reason,
+        applicable_policy.policy_id,
+        applicable_policy.policy_version,
+        applicable_policy.policy_company_code,
+        applicable_policy.policy_customer_segment,
+        applicable_policy.policy_valid_from,
         coalesce(checks.policy_reference_date, cases.due_date) as policy_reference_date,
         case checks.rule_id
             when 'R01' then 'first letter too early'
@@ -1207,13 +1225,6 @@ final as (
             when 'R08' then 'write-off before final level and waiting time'
             when 'R09' then 'no letter although overdue beyond the maximum'
         end as rule_name,
-        checks.status,
-        checks.not_applicable_reason,
-        applicable_policy.policy_id,
-        applicable_policy.policy_version,
-        applicable_policy.policy_company_code,
-        applicable_policy.policy_customer_segment,
-        applicable_policy.policy_valid_from,
         case when checks.status <> 'not_applicable' then checks.expected_value end as expected_value,
         case when checks.status <> 'not_applicable' then checks.observed_value end as observed_value,
         case when checks.status <> 'not_applicable' then evidence.evidence_event_ids end as evidence_event_ids,
