@@ -1,0 +1,97 @@
+-- grain: one row per settlement of an invoice: the invoice side of a custsettlement pair
+-- (case_id, settlement_record_id)
+-- What settled an invoice, when, and what was left open after it. The offset row of the customer
+-- ledger tells the kind: a payment (transtype 15), a write-off (35), anything else (a credit
+-- note) counts as a credit note.
+{{ config(materialized='table') }}
+
+with invoices as (
+
+    select * from {{ ref('int_invoices_identified') }}
+
+),
+
+settlements as (
+
+    select * from {{ ref('stg_d365__custsettlement') }}
+
+),
+
+ledger as (
+
+    select * from {{ ref('stg_d365__custtrans') }}
+
+),
+
+joined as (
+
+    select
+        invoices.case_id,
+        invoices.company_code,
+        invoices.invoice_amount,
+        invoices.invoice_amount_accounting,
+        settlements.source_record_id as settlement_record_id,
+        settlements.recid as settlement_recid,
+        settlements.transdate as settlement_date,
+        settlements.createddatetime as settled_at,
+        settlements.settleamountcur,
+        settlements.settleamountmst,
+        offsets.transtype as offset_transtype
+    from invoices
+    inner join settlements
+        on
+            invoices.company_code = settlements.company_code
+            and invoices.custtrans_recid = settlements.transrecid
+    left join ledger as offsets
+        on
+            settlements.company_code = offsets.company_code
+            and settlements.offsetrecid = offsets.recid
+
+),
+
+running as (
+
+    select
+        *,
+        sum(settleamountcur) over (
+            partition by case_id
+            order by settlement_date, settled_at, settlement_recid
+            rows between unbounded preceding and current row
+        ) as settled_to_date,
+        coalesce(sum(settleamountmst) over (
+            partition by case_id
+            order by settlement_date, settled_at, settlement_recid
+            rows between unbounded preceding and 1 preceding
+        ), 0) as settled_accounting_before
+    from joined
+
+),
+
+final as (
+
+    select
+        case_id,
+        settlement_record_id,
+        company_code,
+        settlement_date,
+        settled_at,
+        case offset_transtype
+            when 15 then 'payment'
+            when 35 then 'write-off'
+            else 'credit note'
+        end as settlement_kind,
+        settleamountcur as settled_amount,
+        -- the settlement that closes the invoice takes what is left in accounting currency, so
+        -- that a closed invoice leaves nothing open in either currency (exchange rounding)
+        case
+            when settled_to_date >= invoice_amount and settled_to_date - settleamountcur < invoice_amount
+                then invoice_amount_accounting - settled_accounting_before
+            else settleamountmst
+        end as settled_amount_accounting,
+        invoice_amount - settled_to_date as balance_after,
+        settled_to_date >= invoice_amount and settled_to_date - settleamountcur < invoice_amount as is_closing
+    from running
+
+)
+
+select * from final

@@ -1,0 +1,217 @@
+-- grain: one row per credit-limit request (request_id = event_id of its Credit Limit Requested
+-- event)
+-- The decision is the Credit Limit Approved or Rejected event of the same case in the same
+-- position (the first request with the first decision, and so on, in the event-log order).
+-- Next to each decision: the customer's exposure when it was taken, and how the customer paid
+-- the invoices of the following 365 days.
+with events as (
+
+    select * from {{ ref('event_log') }}
+    where activity_code in ('CREDIT_LIMIT_REQUESTED', 'CREDIT_LIMIT_APPROVED', 'CREDIT_LIMIT_REJECTED')
+
+),
+
+cases as (
+
+    select * from {{ ref('cases') }}
+
+),
+
+settlements as (
+
+    select * from {{ ref('int_invoice_settlements') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('int_calendar_days') }}
+
+),
+
+numbered as (
+
+    select
+        *,
+        row_number() over (
+            partition by case_id, case when activity_code = 'CREDIT_LIMIT_REQUESTED' then 'request' else 'decision' end
+            order by event_timestamp, activity_order, event_id
+        ) as request_number
+    from events
+
+),
+
+requests as (
+
+    select
+        requested.event_id as request_id,
+        requested.case_id,
+        requested.company_code,
+        requested.customer_id,
+        requested.source_system,
+        requested.event_timestamp as requested_at,
+        requested.resource as requested_by,
+        requested.amount as requested_limit,
+        requested.currency,
+        decided.event_id as decision_event_id,
+        decided.event_timestamp as decided_at,
+        decided.resource as decided_by,
+        case decided.activity_code
+            when 'CREDIT_LIMIT_APPROVED' then 'approved'
+            when 'CREDIT_LIMIT_REJECTED' then 'rejected'
+            else 'pending'
+        end as decision,
+        decided.reason_code as decision_reason_code,
+        cast(coalesce(decided.event_timestamp, requested.event_timestamp) as date) as reference_date
+    from numbered as requested
+    left join numbered as decided
+        on
+            requested.case_id = decided.case_id
+            and requested.request_number = decided.request_number
+            and decided.activity_code <> 'CREDIT_LIMIT_REQUESTED'
+    where requested.activity_code = 'CREDIT_LIMIT_REQUESTED'
+
+),
+
+customer_invoices as (
+
+    select
+        requests.request_id,
+        cases.case_id,
+        cases.invoice_date,
+        cases.invoice_amount_accounting,
+        cases.settled_at,
+        cases.written_off_at,
+        case
+            when cases.settled_at is not null then {{ days_between('cases.due_date', 'cases.settled_at') }}
+        end as days_past_due_at_settlement
+    from requests
+    inner join cases
+        on
+            requests.company_code = cases.company_code
+            and requests.customer_id = cases.customer_id
+
+),
+
+exposure_invoiced as (
+
+    select
+        customer_invoices.request_id,
+        sum(customer_invoices.invoice_amount_accounting) as invoiced_accounting
+    from customer_invoices
+    inner join requests
+        on customer_invoices.request_id = requests.request_id
+    where customer_invoices.invoice_date <= requests.reference_date
+    group by customer_invoices.request_id
+
+),
+
+exposure_settled as (
+
+    select
+        customer_invoices.request_id,
+        sum(settlements.settled_amount_accounting) as settled_accounting
+    from customer_invoices
+    inner join requests
+        on customer_invoices.request_id = requests.request_id
+    inner join settlements
+        on
+            customer_invoices.case_id = settlements.case_id
+            and settlements.settlement_date <= requests.reference_date
+    group by customer_invoices.request_id
+
+),
+
+later_behaviour as (
+
+    select
+        customer_invoices.request_id,
+        count(*) as later_invoice_count,
+        sum(customer_invoices.invoice_amount_accounting) as later_invoiced_amount_accounting,
+        sum(case when customer_invoices.settled_at is not null then 1 else 0 end) as later_settled_count,
+        sum(case when customer_invoices.days_past_due_at_settlement > 0 then 1 else 0 end) as later_settled_late_count,
+        avg(customer_invoices.days_past_due_at_settlement) as later_average_days_past_due_at_settlement,
+        sum(case when customer_invoices.written_off_at is not null then 1 else 0 end) as later_written_off_count
+    from customer_invoices
+    inner join requests
+        on customer_invoices.request_id = requests.request_id
+    where
+        customer_invoices.invoice_date > requests.reference_date
+        and customer_invoices.invoice_date <= {{ dbt.dateadd('day', 365, 'requests.reference_date') }}
+    group by customer_invoices.request_id
+
+),
+
+final as (
+
+    select
+        requests.request_id,
+        requests.case_id,
+        requests.company_code,
+        requests.customer_id,
+        cases.customer_segment,
+        requests.source_system,
+        requests.requested_at,
+        requests.requested_by,
+        requests.requested_limit,
+        requests.currency,
+        requests.decision_event_id,
+        requests.decided_at,
+        requests.decided_by,
+        requests.decision,
+        requests.decision_reason_code,
+        cast(
+            {{ seconds_between('requests.requested_at', 'requests.decided_at') }} / 3600.0 as {{ dbt.type_numeric() }}
+        ) as decision_hours,
+        cast(
+            {{ days_between('requests.requested_at', 'requests.decided_at') }} as {{ dbt.type_int() }}
+        ) as decision_days,
+        cast(
+            decided_day.business_day_number - requested_day.business_day_number as {{ dbt.type_int() }}
+        ) as decision_business_days,
+        requests.reference_date,
+        cases.accounting_currency,
+        cast(
+            coalesce(exposure_invoiced.invoiced_accounting, 0) - coalesce(exposure_settled.settled_accounting, 0)
+            as {{ dbt.type_numeric() }}
+        ) as exposure_at_decision_accounting,
+        cast(
+            case
+                when
+                    requests.decision = 'approved'
+                    and requests.currency = cases.accounting_currency
+                    and requests.requested_limit > 0
+                    then (coalesce(exposure_invoiced.invoiced_accounting, 0)
+                        - coalesce(exposure_settled.settled_accounting, 0)) / requests.requested_limit
+            end as {{ dbt.type_numeric() }}
+        ) as limit_utilisation_at_decision,
+        cast(coalesce(later_behaviour.later_invoice_count, 0) as {{ dbt.type_int() }}) as later_invoice_count,
+        cast(coalesce(later_behaviour.later_invoiced_amount_accounting, 0) as {{ dbt.type_numeric() }})
+            as later_invoiced_amount_accounting,
+        cast(coalesce(later_behaviour.later_settled_count, 0) as {{ dbt.type_int() }}) as later_settled_count,
+        cast(coalesce(later_behaviour.later_settled_late_count, 0) as {{ dbt.type_int() }})
+            as later_settled_late_count,
+        cast(later_behaviour.later_average_days_past_due_at_settlement as {{ dbt.type_numeric() }})
+            as later_average_days_past_due_at_settlement,
+        cast(coalesce(later_behaviour.later_written_off_count, 0) as {{ dbt.type_int() }}) as later_written_off_count
+    from requests
+    inner join cases
+        on requests.case_id = cases.case_id
+    left join exposure_invoiced
+        on requests.request_id = exposure_invoiced.request_id
+    left join exposure_settled
+        on requests.request_id = exposure_settled.request_id
+    left join later_behaviour
+        on requests.request_id = later_behaviour.request_id
+    left join calendar as requested_day
+        on
+            requests.company_code = requested_day.company_code
+            and cast(requests.requested_at as date) = requested_day.calendar_date
+    left join calendar as decided_day
+        on
+            requests.company_code = decided_day.company_code
+            and cast(requests.decided_at as date) = decided_day.calendar_date
+
+)
+
+select * from final
