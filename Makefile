@@ -24,13 +24,14 @@ SQL_DIRS = $(foreach dir,models macros analyses tests,$(if $(shell find $(dir) -
 TIME = $(if $(wildcard /usr/bin/time),/usr/bin/time -v,time)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install demo test pytest dbt-test lint bench bench-simulate clean distclean
+.PHONY: help venv install demo test pytest dbt-test lint bench bench-simulate bench-dbt clean distclean
 
 help:
 	@echo "make demo            simulate a landing zone ($(DEMO_RAW)) and build it into $(C2C_DUCKDB_PATH)"
 	@echo "make test            unit tests, dbt build of a small simulated landing zone, SQL lint"
 	@echo "make lint            SQL lint (sqlfluff)"
 	@echo "make bench-simulate  time the simulator on 1,000,000 invoices"
+	@echo "make bench-dbt       time dbt builds (event log, marts, an incremental day) on that landing zone"
 	@echo "make install         create .venv and install the project (done by the targets above)"
 	@echo "make clean           remove data/, target/ and logs/ (keeps .venv)"
 	@echo "make distclean       clean, and remove .venv and Python build files"
@@ -79,7 +80,11 @@ lint: $(INSTALLED)
 	@mkdir -p $(CI_DIR)
 	$(if $(SQL_DIRS),$(CI_ENV) $(BIN)/sqlfluff lint $(SQL_DIRS),@echo "no SQL files to lint")
 
-bench: bench-simulate
+bench: bench-simulate bench-dbt
+
+# Reuses the landing zone of bench-simulate (data/bench/raw) when it is there.
+bench-dbt: $(INSTALLED)
+	$(BIN)/python -m c2c.bench.dbt_build --invoices 1000000 --seed 1 --work data/bench
 
 bench-simulate: $(INSTALLED)
 	$(TIME) $(BIN)/c2c simulate --invoices 1000000 --seed 1 --out data/bench/raw --faults default
