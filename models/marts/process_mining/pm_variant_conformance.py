@@ -1,0 +1,13 @@
+# grain: one row per variant (variant_id)
+# Token-based replay of every variant against the normative credit-to-cash model
+# (python/c2c/mining/normative/credit_to_cash.bpmn, or the BPMN file in the var
+# normative_bpmn_path): fitness, deviating activities, cases. Logic: c2c.mining.conformance.
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    from c2c.mining import variant_conformance
+
+    steps = dbt.ref("pm_variant_steps").project("variant_id, step_number, activity_code").df()
+    variants = dbt.ref("pm_variants").project("variant_id, case_count").df()
+    return variant_conformance(steps, variants, model_path=dbt.config.get("normative_bpmn_path") or None)

@@ -1,0 +1,280 @@
+"""c2c.mining: discovery, conformance to the normative model and temporal profile, on frames
+built here, and end to end on a simulated landing zone against its ground truth."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from c2c.mining import (
+    CONFORMANCE_COLUMNS,
+    DISCOVERED_MODEL_COLUMNS,
+    TEMPORAL_DEVIATION_COLUMNS,
+    TEMPORAL_PROFILE_COLUMNS,
+    discover_model,
+    load_normative_net,
+    sample_case_ids,
+    temporal_profile,
+    variant_conformance,
+    variant_traces,
+)
+
+from .conftest import run_dbt
+
+BASE = ("INVOICE_CREATED", "INVOICE_POSTED")
+PAID = (*BASE, "PAYMENT_RECEIVED", "PAYMENT_POSTED", "INVOICE_SETTLED")
+DUNNED = (*BASE, "DUE_DATE_PASSED", "DUNNING_LETTER_1_SENT", "DUNNING_LETTER_2_SENT", "PAYMENT_RECEIVED",
+          "PAYMENT_POSTED", "INVOICE_SETTLED")
+LETTER_AFTER_SETTLEMENT = (*BASE, "DUE_DATE_PASSED", "DUNNING_LETTER_1_SENT", "PAYMENT_RECEIVED", "PAYMENT_POSTED",
+                           "INVOICE_SETTLED", "DUNNING_LETTER_2_SENT")
+LEVEL_SKIPPED = (*BASE, "DUE_DATE_PASSED", "DUNNING_LETTER_1_SENT", "DUNNING_LETTER_3_SENT", "PAYMENT_RECEIVED",
+                 "PAYMENT_POSTED", "INVOICE_SETTLED")
+FOURTH_LEVEL = (*BASE, "DUE_DATE_PASSED", "DUNNING_LETTER_1_SENT", "DUNNING_LETTER_2_SENT", "DUNNING_LETTER_3_SENT",
+                "DUNNING_LETTER_4_SENT", "INVOICE_WRITTEN_OFF")
+
+
+def frames(variants: dict[str, tuple[tuple[str, ...], int]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """pm_variant_steps and pm_variants frames: variant id -> (activities, cases)."""
+    steps = pd.DataFrame(
+        [(v, i + 1, a) for v, (acts, _) in variants.items() for i, a in enumerate(acts)],
+        columns=["variant_id", "step_number", "activity_code"],
+    )
+    counts = pd.DataFrame([(v, n) for v, (_, n) in variants.items()], columns=["variant_id", "case_count"])
+    return steps, counts
+
+
+# --- variants -------------------------------------------------------------------------------
+
+def test_variant_traces_follow_step_numbers_not_row_order():
+    steps = pd.DataFrame({"variant_id": ["b", "a", "a", "b"], "step_number": [2, 2, 1, 1],
+                          "activity_code": ["Y", "B", "A", "X"]})
+    assert variant_traces(steps) == {"a": ("A", "B"), "b": ("X", "Y")}
+
+
+def test_variant_steps_without_a_column_name_it():
+    with pytest.raises(ValueError, match="'step_number'"):
+        variant_traces(pd.DataFrame({"variant_id": ["a"], "activity_code": ["A"]}))
+
+
+# --- discovery ------------------------------------------------------------------------------
+
+def test_discovered_model_reproduces_every_variant_and_is_deterministic():
+    steps, counts = frames({"v1": (PAID, 80), "v2": (DUNNED, 15), "v3": ((*BASE, "PAYMENT_REMINDER_SENT", *PAID[2:]), 5)})
+    first = discover_model(steps, counts, 0.0)
+    second = discover_model(steps.sample(frac=1, random_state=3), counts.iloc[::-1], 0.0)
+    assert list(first.columns) == list(DISCOVERED_MODEL_COLUMNS)
+    assert len(first) == 1
+    row = first.iloc[0]
+    assert row["miner"] == "IM" and row["variant_count"] == 3 and row["case_count"] == 100
+    for activity in set(PAID) | set(DUNNED) | {"PAYMENT_REMINDER_SENT"}:
+        assert f"'{activity}'" in row["process_tree"]
+    # byte-identical text whatever the input order (pm4py itself names elements with UUIDs)
+    pd.testing.assert_frame_equal(first, second)
+
+    # the PNML is a net pm4py reads back, and every variant replays on it
+    import pm4py
+    from pm4py.objects.petri_net.importer.variants.pnml import import_petri_from_string
+
+    net, im, fm = import_petri_from_string(row["petri_net_pnml"].encode("utf-8"))
+    assert len(net.places) == row["place_count"] and len(net.transitions) == row["transition_count"]
+    log = pd.DataFrame([(f"c{v}", a, datetime(2024, 1, 1) + timedelta(hours=i))
+                        for v, acts in enumerate([PAID, DUNNED]) for i, a in enumerate(acts)],
+                       columns=["case:concept:name", "concept:name", "time:timestamp"])
+    assert pm4py.fitness_token_based_replay(log, net, im, fm)["perc_fit_traces"] == 100.0
+    bpmn = ET.fromstring(row["bpmn_xml"])
+    names = {el.get("name") for el in bpmn.iter() if el.tag.endswith("task")}
+    assert names == set(PAID) | set(DUNNED) | {"PAYMENT_REMINDER_SENT"}
+
+
+def test_noise_threshold_weights_variants_by_their_cases():
+    # settled before the payment in a few cases: IM makes settlement parallel to the payment;
+    # IMf with a threshold filters the infrequent order, and which order is infrequent is
+    # decided by the case counts of the variants
+    early = (*BASE, "INVOICE_SETTLED", "PAYMENT_RECEIVED", "PAYMENT_POSTED")
+    steps, counts = frames({"usual": (PAID, 990), "early": (early, 10)})
+    assert "+( 'INVOICE_SETTLED'," in discover_model(steps, counts, 0.0).iloc[0]["process_tree"]
+    filtered = discover_model(steps, counts, 0.2).iloc[0]
+    assert filtered["miner"] == "IMf"
+    assert filtered["process_tree"] == "->( " + ", ".join(f"'{a}'" for a in PAID) + " )"
+    steps, counts = frames({"usual": (PAID, 10), "early": (early, 990)})
+    assert discover_model(steps, counts, 0.2).iloc[0]["process_tree"] == "->( " + ", ".join(f"'{a}'" for a in early) + " )"
+
+
+def test_discovery_on_no_variants_returns_typed_empty_frame():
+    steps, counts = frames({})
+    out = discover_model(steps, counts, 0.0)
+    assert out.empty and list(out.columns) == list(DISCOVERED_MODEL_COLUMNS)
+
+
+def test_discovery_rejects_a_bad_noise_threshold():
+    steps, counts = frames({"v": (PAID, 1)})
+    with pytest.raises(ValueError, match="im_noise_threshold"):
+        discover_model(steps, counts, 1.5)
+
+
+# --- conformance ----------------------------------------------------------------------------
+
+def test_normative_model_loads_with_every_catalogue_activity_but_the_fourth_level():
+    net, _, _ = load_normative_net()
+    labels = {t.label for t in net.transitions if t.label}
+    catalogue = pd.read_csv(pytest.importorskip("pathlib").Path(__file__).parents[2] / "seeds" / "activity_catalogue.csv")
+    assert labels == set(catalogue["activity_code"]) - {"DUNNING_LETTER_4_SENT"}
+
+
+def test_conformant_variants_fit():
+    credit_checked = ("CREDIT_LIMIT_REQUESTED", "CREDIT_LIMIT_APPROVED", *PAID)
+    interleaved = (*BASE, "PAYMENT_REMINDER_SENT", "DISPUTE_OPENED", "DUE_DATE_PASSED", "COLLECTION_CALL_MADE",
+                   "DUNNING_LETTER_1_SENT", "DISPUTE_RESOLVED", "PROMISE_TO_PAY_MADE", "DUNNING_LETTER_2_SENT",
+                   "PAYMENT_RECEIVED", "PROMISE_TO_PAY_KEPT", "PAYMENT_POSTED", "INVOICE_SETTLED")
+    written_off = (*BASE, "DUE_DATE_PASSED", "DUNNING_LETTER_1_SENT", "DUNNING_LETTER_2_SENT", "DUNNING_LETTER_3_SENT",
+                   "PROMISE_TO_PAY_MADE", "PROMISE_TO_PAY_BROKEN", "INVOICE_WRITTEN_OFF")
+    still_open = (*BASE, "DUE_DATE_PASSED", "DUNNING_LETTER_1_SENT")
+    steps, counts = frames({"a": (PAID, 50), "b": (credit_checked, 5), "c": (interleaved, 3),
+                            "d": (written_off, 2), "e": (still_open, 4), "f": (BASE, 6)})
+    out = variant_conformance(steps, counts)
+    assert list(out.columns) == list(CONFORMANCE_COLUMNS)
+    assert out["is_fit"].all(), out[~out["is_fit"]].to_dict("records")
+    assert (out["fitness"] == 1.0).all()
+    assert (out["deviating_cases"] == 0).all() and (out["deviating_activities"] == "").all()
+    assert out.set_index("variant_id")["is_closed"].to_dict() == {
+        "a": True, "b": True, "c": True, "d": True, "e": False, "f": False}
+
+
+def test_letter_after_settlement_is_a_deviation_naming_the_letter():
+    steps, counts = frames({"ok": (PAID, 90), "late_letter": (LETTER_AFTER_SETTLEMENT, 10)})
+    out = variant_conformance(steps, counts).set_index("variant_id")
+    bad = out.loc["late_letter"]
+    assert not bad["is_fit"]
+    assert bad["fitness"] < 1.0
+    assert bad["deviating_activities"] == "DUNNING_LETTER_2_SENT"
+    assert bad["first_deviation_step"] == len(LETTER_AFTER_SETTLEMENT)
+    assert bad["first_deviating_activity"] == "DUNNING_LETTER_2_SENT"
+    assert bad["deviating_cases"] == 10 and bad["deviating_case_share"] == pytest.approx(0.10)
+    assert out["deviating_case_share"].sum() == pytest.approx(0.10)
+    assert out.loc["ok", "is_fit"]
+
+
+def test_skipped_level_and_unknown_level_are_deviations():
+    steps, counts = frames({"skip": (LEVEL_SKIPPED, 3), "fourth": (FOURTH_LEVEL, 1)})
+    out = variant_conformance(steps, counts).set_index("variant_id")
+    assert out.loc["skip", "deviating_activities"] == "DUNNING_LETTER_3_SENT"
+    assert out.loc["skip", "first_deviation_step"] == 5
+    assert out.loc["fourth", "activities_not_in_model"] == "DUNNING_LETTER_4_SENT"
+    assert out.loc["fourth", "deviating_activities"] == "DUNNING_LETTER_4_SENT"
+    assert out.loc["fourth", "fitness"] < 1.0
+    assert not out["is_fit"].any()
+
+
+def test_unknown_activity_does_not_leak_into_other_variants():
+    # pm4py's own option keeps such activities across traces; each variant is judged alone here
+    steps, counts = frames({"a_fourth": (FOURTH_LEVEL, 1), "b_ok": (PAID, 1), "c_ok": (BASE, 1)})
+    out = variant_conformance(steps, counts).set_index("variant_id")
+    assert out.loc["b_ok", "is_fit"] and out.loc["c_ok", "is_fit"]
+
+
+def test_conformance_on_no_variants_returns_typed_empty_frame():
+    steps, counts = frames({})
+    out = variant_conformance(steps, counts)
+    assert out.empty and list(out.columns) == list(CONFORMANCE_COLUMNS)
+
+
+def test_missing_normative_model_is_named(tmp_path):
+    steps, counts = frames({"a": (PAID, 1)})
+    with pytest.raises(FileNotFoundError, match="nope.bpmn"):
+        variant_conformance(steps, counts, model_path=tmp_path / "nope.bpmn")
+
+
+# --- temporal profile -----------------------------------------------------------------------
+
+def _events(durations_days: dict[str, float]) -> pd.DataFrame:
+    rows = []
+    start = datetime(2024, 3, 1, 9)
+    for case_id, days in durations_days.items():
+        rows.append((case_id, "INVOICE_POSTED", start, 50, f"{case_id}-p"))
+        rows.append((case_id, "PAYMENT_RECEIVED", start + timedelta(days=days), 180, f"{case_id}-r"))
+    return pd.DataFrame(rows, columns=["case_id", "activity_code", "event_timestamp", "activity_order", "event_id"])
+
+
+def test_temporal_profile_flags_the_case_beyond_zeta():
+    durations = {f"c{i:02d}": 30 + (i % 5) for i in range(40)}
+    durations["late"] = 120
+    profile, deviations = temporal_profile(_events(durations), zeta=3.0)
+    assert list(profile.columns) == list(TEMPORAL_PROFILE_COLUMNS)
+    assert list(deviations.columns) == list(TEMPORAL_DEVIATION_COLUMNS)
+    row = profile.set_index(["source_activity", "target_activity"]).loc[("INVOICE_POSTED", "PAYMENT_RECEIVED")]
+    values = pd.Series(list(durations.values()), dtype="float64") * 86400
+    assert row["mean_seconds"] == pytest.approx(values.mean())
+    assert row["stdev_seconds"] == pytest.approx(values.std())  # pm4py: sample standard deviation
+    assert row["cases_observed"] == 41 and row["cases_deviating"] == 1
+    assert deviations["case_id"].tolist() == ["late"]
+    dev = deviations.iloc[0]
+    assert dev["is_slower"] and dev["observed_seconds"] == 120 * 86400
+    assert dev["zeta_score"] == pytest.approx((120 * 86400 - values.mean()) / values.std())
+    # a looser zeta lets it pass
+    assert temporal_profile(_events(durations), zeta=10.0)[1].empty
+
+
+def test_temporal_profile_on_no_events_returns_typed_empty_frames():
+    profile, deviations = temporal_profile(_events({}), zeta=3.0)
+    assert profile.empty and list(profile.columns) == list(TEMPORAL_PROFILE_COLUMNS)
+    assert deviations.empty and list(deviations.columns) == list(TEMPORAL_DEVIATION_COLUMNS)
+
+
+def test_sample_is_bounded_deterministic_and_independent_of_order():
+    ids = pd.Series([f"co:{i}" for i in range(5000)])
+    first = sample_case_ids(ids, 700)
+    assert len(first) == 700 and first.is_unique
+    assert first.tolist() == sample_case_ids(ids.sample(frac=1, random_state=1), 700).tolist()
+    assert sample_case_ids(ids.head(10), 700).tolist() == sorted(ids.head(10))
+    with pytest.raises(ValueError, match="temporal_profile_max_cases"):
+        sample_case_ids(ids, 0)
+
+
+# --- end to end on a simulated landing zone ---------------------------------------------------
+
+MODELS = ("pm_discovered_model", "pm_variant_conformance", "pm_temporal_profile", "pm_temporal_deviations")
+
+
+@pytest.fixture(scope="module")
+def built_mining(zone_default, tmp_path_factory):
+    db = tmp_path_factory.mktemp("mining") / "c2c.duckdb"
+    run_dbt(zone_default, db, "build", "--select", *[f"+{m}" for m in MODELS], "--exclude", "test_type:unit",
+            "--indirect-selection", "cautious")
+    return db
+
+
+def test_every_variant_is_replayed_and_the_known_deviations_are_found(built_mining, zone_default):
+    import duckdb
+
+    with duckdb.connect(str(built_mining), read_only=True) as con:
+        conformance = con.sql("select * from pm_variant_conformance").df()
+        variants = con.sql("select variant_id, variant_activities, case_count from pm_variants").df()
+        case_variants = con.sql("""
+            select case_id, string_agg(activity_code, ' > ' order by event_timestamp, activity_order, event_id) as seq
+            from event_log group by case_id
+        """).df()
+        discovered = con.sql("select * from pm_discovered_model").df()
+    assert set(conformance["variant_id"]) == set(variants["variant_id"])
+    assert conformance["case_count"].sum() == len(case_variants)
+    assert discovered["case_count"].tolist() == [len(case_variants)]
+
+    by_seq = conformance.set_index("variant_activities")
+    truth = pd.read_parquet(zone_default / "ground_truth" / "violations.parquet")
+    # R06 (letter after settlement) and R03 (level skipped) are order deviations: every such
+    # invoice follows a variant that does not fit, and a dunning letter is what deviates
+    for rule in ("R03", "R06"):
+        cases = set(truth.loc[truth["rule_id"] == rule, "case_id"])
+        assert cases, f"the simulated zone has no {rule} violation"
+        seqs = case_variants.set_index("case_id").loc[sorted(cases), "seq"]
+        rows = by_seq.loc[seqs]
+        assert (~rows["is_fit"]).all(), rule
+        assert rows["deviating_activities"].str.contains("DUNNING_LETTER_").all(), rule
+    # and a letter only deviates where the truth has an order violation or a fourth level
+    letter_deviations = conformance[conformance["deviating_activities"].str.contains("DUNNING_LETTER_")]
+    flagged = set(case_variants[case_variants["seq"].isin(letter_deviations["variant_activities"])]["case_id"])
+    explained = set(truth.loc[truth["rule_id"].isin(["R03", "R06"]), "case_id"]) | set(
+        case_variants[case_variants["seq"].str.contains("DUNNING_LETTER_4_SENT")]["case_id"])
+    assert flagged <= explained, sorted(flagged - explained)[:5]
