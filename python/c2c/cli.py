@@ -31,6 +31,7 @@ class _Parser(argparse.ArgumentParser):
 # module raises UsageError for a bad argument. Keep those modules cheap to import: heavy
 # libraries (pm4py, great_expectations) are imported inside the command function.
 COMMAND_MODULES: tuple[str, ...] = (
+    "c2c.byolog.command",
     "c2c.export.command",
 )
 

@@ -2,7 +2,8 @@
 -- Built only when the var event_log_source is byo: the loaded log in the columns of event_log.
 -- The activity label is also the activity code; the position in the file is the
 -- activity_order, so events of a case with equal timestamps keep the order of the file (as
--- pm4py does), and event_id (the zero-padded position) sorts the same way.
+-- pm4py does), and event_id (the zero-padded position) sorts the same way. A loaded log has no
+-- company or invoice: company_code is BYO and the case id stands for the invoice id.
 {{ config(enabled=var('event_log_source', 'landing') == 'byo') }}
 
 with source as (
@@ -16,8 +17,8 @@ final as (
     select
         'byo:' || lpad(cast(event_index as {{ dbt.type_string() }}), 12, '0') as event_id,
         cast(case_id as {{ dbt.type_string() }}) as case_id,
-        cast(null as {{ dbt.type_string() }}) as company_code,
-        cast(null as {{ dbt.type_string() }}) as invoice_id,
+        'BYO' as company_code,
+        cast(case_id as {{ dbt.type_string() }}) as invoice_id,
         cast(null as {{ dbt.type_string() }}) as customer_id,
         cast(activity as {{ dbt.type_string() }}) as activity,
         cast(activity as {{ dbt.type_string() }}) as activity_code,

@@ -1,0 +1,253 @@
+"""The SQL process-mining marts equal pm4py's results on the same event log.
+
+pm4py is the independent reference: variants with their case counts, the directly-follows graph
+with its start and end activities, waiting times per edge and case durations are computed by
+pm4py on the event log exported to pandas (sorted by the ordering rule, as pm4py's variant
+functions expect), or on the original file read by pm4py for the public real-life logs loaded
+through ``c2c byo-log``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from c2c.byolog import ByoLogError, EventColumns, read_event_log
+from c2c.cli import main
+
+from .conftest import SHARED
+
+REAL_LOGS = SHARED / "data" / "real_logs"
+ORDERING = ["case_id", "event_timestamp", "activity_order", "event_id"]
+START, END = "▶", "■"
+
+
+# -- the marts and pm4py's figures, as plain Python structures ------------------------------------
+
+def _marts(db: Path) -> dict:
+    with duckdb.connect(str(db), read_only=True) as con:
+        steps = con.sql("select variant_id, step_number, activity_code from pm_variant_steps "
+                        "order by variant_id, step_number").df()
+        variants = con.sql("select * from pm_variants").df()
+        edges = con.sql("select * from pm_dfg_edges").df()
+        per_case = con.sql("select case_id, variant_id, throughput_seconds, outcome from int_case_variants").df()
+        stats = con.sql("select * from pm_activity_stats").df()
+    sequences = {vid: tuple(group["activity_code"]) for vid, group in steps.groupby("variant_id", sort=False)}
+    return {"sequences": sequences, "variants": variants, "edges": edges, "per_case": per_case, "stats": stats}
+
+
+def _pm4py(df: pd.DataFrame, case: str, activity: str, timestamp: str) -> dict:
+    """pm4py's variants, DFG, performance DFG and case durations of a log sorted by case and time."""
+    import pm4py
+    from pm4py.objects.log.util import pandas_numpy_variants
+    from pm4py.statistics.traces.generic.pandas import case_statistics
+
+    keys = dict(case_id_key=case, activity_key=activity, timestamp_key=timestamp)
+    variants = pm4py.get_variants(df, **keys)
+    params = {"pm4py:param:case_id_key": case, "pm4py:param:activity_key": activity,
+              "pm4py:param:timestamp_key": timestamp}
+    _, case_variant = pandas_numpy_variants.apply(df, parameters=params)
+    dfg, starts, ends = pm4py.discover_dfg(df, **keys)
+    perf, _, _ = pm4py.discover_performance_dfg(df, **keys)
+    described = case_statistics.get_cases_description(df, parameters=params)
+    durations = {str(c): d["caseDuration"] for c, d in described.items()}
+    return {"variants": {tuple(k): v for k, v in variants.items()}, "case_variant": case_variant, "dfg": dfg,
+            "starts": starts, "ends": ends, "perf": perf, "durations": durations}
+
+
+def _assert_equal(marts: dict, ref: dict) -> None:
+    # variants: the same sequences with the same case counts
+    counts = dict(zip(marts["variants"]["variant_id"], marts["variants"]["case_count"]))
+    sql_variants = {marts["sequences"][vid]: int(n) for vid, n in counts.items()}
+    assert len(sql_variants) == len(counts), "two variant ids with the same sequence"
+    assert sql_variants == ref["variants"]
+    # activity_count and variant_activities agree with the steps
+    for row in marts["variants"].itertuples():
+        assert row.activity_count == len(marts["sequences"][row.variant_id])
+        assert row.variant_activities == " > ".join(marts["sequences"][row.variant_id])
+
+    # DFG: inner edges, start and end activities
+    edges = marts["edges"]
+    inner = edges[~edges.is_start_edge & ~edges.is_end_edge]
+    assert {(r.source_activity_code, r.target_activity_code): int(r.edge_frequency)
+            for r in inner.itertuples()} == dict(ref["dfg"])
+    assert {r.target_activity_code: int(r.edge_frequency) for r in edges[edges.is_start_edge].itertuples()} \
+        == dict(ref["starts"])
+    assert {r.source_activity_code: int(r.edge_frequency) for r in edges[edges.is_end_edge].itertuples()} \
+        == dict(ref["ends"])
+    assert set(edges.loc[edges.is_start_edge, "source_activity_code"]) == {START}
+    assert set(edges.loc[edges.is_end_edge, "target_activity_code"]) == {END}
+    # waiting times per edge: pm4py's performance DFG (seconds)
+    for r in inner.itertuples():
+        perf = ref["perf"][(r.source_activity_code, r.target_activity_code)]
+        assert float(r.mean_waiting_seconds) == pytest.approx(perf["mean"], abs=1e-3)
+        assert float(r.median_waiting_seconds) == pytest.approx(perf["median"], abs=1e-3)
+        assert float(r.max_waiting_seconds) == pytest.approx(perf["max"], abs=1e-3)
+        assert float(r.mean_waiting_days) == pytest.approx(perf["mean"] / 86400, abs=1e-5)
+
+    # case throughput: first to last event, per case
+    per_case = marts["per_case"]
+    sql_durations = dict(zip(per_case["case_id"], per_case["throughput_seconds"].astype(float)))
+    assert sql_durations.keys() == ref["durations"].keys()
+    for case_id, seconds in ref["durations"].items():
+        assert sql_durations[case_id] == pytest.approx(seconds, abs=1e-3), case_id
+    # the case's variant is the one pm4py gives it
+    for row in per_case.itertuples():
+        assert marts["sequences"][row.variant_id] == tuple(ref["case_variant"][row.case_id])
+    # per-variant throughput statistics over pm4py's durations
+    by_variant: dict[tuple, list[float]] = defaultdict(list)
+    for case_id, seq in ref["case_variant"].items():
+        by_variant[tuple(seq)].append(ref["durations"][str(case_id)] / 86400)
+    for row in marts["variants"].itertuples():
+        days = np.array(by_variant[marts["sequences"][row.variant_id]])
+        assert float(row.mean_throughput_days) == pytest.approx(days.mean(), abs=1e-5)
+        assert float(row.median_throughput_days) == pytest.approx(np.percentile(days, 50), abs=1e-5)
+        assert float(row.p90_throughput_days) == pytest.approx(np.percentile(days, 90), abs=1e-5)
+
+    # ranks, shares and the activity statistics hold together
+    ranked = marts["variants"].sort_values("variant_rank")
+    assert list(ranked["variant_rank"]) == list(range(1, len(ranked) + 1))
+    assert list(ranked["case_count"]) == sorted(ranked["case_count"], reverse=True)
+    assert float(ranked["cumulative_share"].iloc[-1]) == pytest.approx(1.0, abs=1e-5)
+    events_per_activity = Counter()
+    for seq, n in ref["variants"].items():
+        for activity in seq:
+            events_per_activity[activity] += n
+    stats = marts["stats"]
+    assert dict(zip(stats["activity_code"], stats["event_count"].astype(int))) == dict(events_per_activity)
+    self_loops = {a: int(n) for (a, b), n in ref["dfg"].items() if a == b}
+    assert {r.activity_code: int(r.self_loop_count) for r in stats.itertuples() if r.self_loop_count} == self_loops
+
+
+# -- the simulated log ---------------------------------------------------------------------------
+
+def _event_log(db: Path) -> pd.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as con:
+        df = con.sql(f"select case_id, activity_code, activity_order, event_timestamp, event_id from event_log "
+                     f"order by {', '.join(ORDERING)}").df()
+    df["event_timestamp"] = pd.to_datetime(df["event_timestamp"], utc=True)
+    return df.reset_index(drop=True)
+
+
+def test_simulated_log_marts_equal_pm4py(built_clean):
+    marts = _marts(built_clean)
+    ref = _pm4py(_event_log(built_clean), "case_id", "activity_code", "event_timestamp")
+    assert len(ref["variants"]) > 20, "the simulated log should have many variants"
+    _assert_equal(marts, ref)
+
+
+def test_cases_carry_their_variant_and_outcomes_match_status(built_clean):
+    with duckdb.connect(str(built_clean), read_only=True) as con:
+        missing = con.execute("select count(*) from cases c left join int_case_variants v using (case_id) "
+                              "where c.variant_id is distinct from v.variant_id").fetchone()[0]
+        status = dict(con.execute("select status, count(*) from cases group by status").fetchall())
+        mix = con.execute("select sum(cases_settled), sum(cases_written_off), sum(cases_open) from pm_variants").fetchone()
+    assert missing == 0
+    assert mix[0] == status.get("settled", 0)
+    assert mix[1] == status.get("written off", 0)
+    assert mix[2] == sum(n for s, n in status.items() if s not in ("settled", "written off"))
+
+
+# -- public real-life logs through c2c byo-log ---------------------------------------------------
+
+def _real_log(name: str) -> Path:
+    path = REAL_LOGS / name
+    if not path.is_file():
+        pytest.skip(f"public real-life logs not found: {path} (expected in ../shared/data/real_logs/)")
+    return path
+
+
+def _byo(path: Path, tmp_path: Path, monkeypatch, *extra: str) -> Path:
+    db = tmp_path / "byo.duckdb"
+    monkeypatch.setenv("C2C_DUCKDB_PATH", str(db))
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
+    assert main(["byo-log", str(path), "--quiet", *extra]) == 0
+    return db
+
+
+def _pm4py_on_file(path: Path) -> pd.DataFrame:
+    """The file as pm4py reads it, sorted by pm4py (case, timestamp, then file order)."""
+    import pm4py
+
+    if path.name.endswith((".xes", ".xes.gz")):
+        df = pm4py.read_xes(str(path))
+    else:
+        df = pd.read_csv(path, dtype={"case:concept:name": str})
+    df["time:timestamp"] = pd.to_datetime(df["time:timestamp"], utc=True, format="ISO8601")
+    return pm4py.format_dataframe(df, case_id="case:concept:name", activity_key="concept:name",
+                                  timestamp_key="time:timestamp")
+
+
+@pytest.mark.parametrize("name", ["roadtraffic100traces.csv", "roadtraffic100traces.xes", "helpdesk.xes.gz"])
+def test_real_log_loaded_with_byo_log_equals_pm4py(name, tmp_path, monkeypatch):
+    path = _real_log(name)
+    db = _byo(path, tmp_path, monkeypatch)
+    ref = _pm4py(_pm4py_on_file(path), "case:concept:name", "concept:name", "time:timestamp")
+    _assert_equal(_marts(db), ref)
+    with duckdb.connect(str(db), read_only=True) as con:
+        n_events = con.execute("select count(*) from event_log").fetchone()[0]
+        outcomes = con.execute("select distinct outcome from int_case_variants").fetchall()
+    assert n_events == sum(len(k) * v for k, v in ref["variants"].items())
+    assert outcomes == [("open",)]
+
+
+def test_equal_timestamps_keep_file_order_and_offsets_become_utc(tmp_path):
+    f = tmp_path / "ties.csv"
+    f.write_text("case:concept:name,concept:name,time:timestamp\n"
+                 "c1,b,2024-01-01T10:00:00+02:00\n"
+                 "c1,a,2024-01-01T08:00:00Z\n"
+                 "c2,z,2024-01-01 09:00:00\n"
+                 "c1,c,2024-01-01T09:00:00+01:00\n")
+    events = read_event_log(f)
+    assert list(events["event_index"]) == [1, 2, 3, 4]
+    assert list(events["activity"]) == ["b", "a", "z", "c"]
+    assert list(events["event_timestamp"].astype(str)) == [
+        "2024-01-01 08:00:00", "2024-01-01 08:00:00", "2024-01-01 09:00:00", "2024-01-01 08:00:00"]
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+def test_missing_column_is_named(tmp_path, monkeypatch, capsys):
+    f = tmp_path / "log.csv"
+    f.write_text("case,activity,time\nc1,a,2024-01-01T00:00:00Z\n")
+    monkeypatch.setenv("C2C_DUCKDB_PATH", str(tmp_path / "x.duckdb"))
+    assert main(["byo-log", str(f), "--quiet", "--case-column", "case", "--activity-column", "activity"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert str(f) in err and "'time:timestamp'" in err and "--timestamp-column" in err
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+@pytest.mark.parametrize("name,content", [
+    ("broken.xes", "<log><trace><event><string key='concept:name' value='a'/>"),
+    ("notparquet.parquet", "this is not a parquet file"),
+    ("missing.csv", None),
+    ("log.txt", "a,b"),
+])
+def test_unreadable_file_is_a_one_line_error(name, content, tmp_path, monkeypatch, capsys):
+    f = tmp_path / name
+    if content is not None:
+        f.write_text(content)
+    monkeypatch.setenv("C2C_DUCKDB_PATH", str(tmp_path / "x.duckdb"))
+    assert main(["byo-log", str(f), "--quiet"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(f) in err
+
+
+def test_bad_values_name_column_and_row(tmp_path):
+    f = tmp_path / "log.csv"
+    f.write_text("case:concept:name,concept:name,time:timestamp\nc1,a,2024-01-01T00:00:00Z\nc1,b,yesterday\n")
+    with pytest.raises(ByoLogError, match=r"'time:timestamp' at line 3: 'yesterday' is not an ISO 8601"):
+        read_event_log(f)
+    f.write_text("case:concept:name,concept:name,time:timestamp\nc1,a,2024-01-01T00:00:00Z\n,b,2024-01-02T00:00:00Z\n")
+    with pytest.raises(ByoLogError, match=r"'case:concept:name' \(case\) is empty at line 3"):
+        read_event_log(f)
+    with pytest.raises(ByoLogError, match="no activity column 'act'"):
+        read_event_log(f, EventColumns(activity="act"))
