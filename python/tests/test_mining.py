@@ -76,9 +76,9 @@ def test_discovered_model_reproduces_every_variant_and_is_deterministic():
 
     # the PNML is a net pm4py reads back, and every variant replays on it
     import pm4py
-    from pm4py.objects.petri_net.importer.variants.pnml import import_petri_from_string
+    from pm4py.objects.petri_net.importer.variants.pnml import import_net_from_string
 
-    net, im, fm = import_petri_from_string(row["petri_net_pnml"].encode("utf-8"))
+    net, im, fm = import_net_from_string(row["petri_net_pnml"].encode("utf-8"))
     assert len(net.places) == row["place_count"] and len(net.transitions) == row["transition_count"]
     log = pd.DataFrame([(f"c{v}", a, datetime(2024, 1, 1) + timedelta(hours=i))
                         for v, acts in enumerate([PAID, DUNNED]) for i, a in enumerate(acts)],
