@@ -77,7 +77,8 @@ def canonical_pnml(text: str | bytes) -> str:
         if kind in ("place", "transition"):
             el.set("id", rename[el.get("id")])
             name = el.find("name/text")
-            if kind == "place" and name is not None:
+            hidden = any(t.get("activity") == "$invisible$" for t in el.findall("toolspecific"))
+            if (kind == "place" or hidden) and name is not None:  # pm4py's names carry counters
                 name.text = el.get("id")
             for t in el.findall("toolspecific"):
                 if t.get("localNodeID") is not None:
@@ -120,10 +121,13 @@ def canonical_bpmn(text: str | bytes) -> str:
     order = _canonical_order(nodes, edges)
     rename = {n: f"n{i + 1}" for i, n in enumerate(order)}
     rank = {rename[n]: i for i, n in enumerate(order)}
+    seen: dict[str, int] = {}
     for f in flows:
         f.set("sourceRef", rename[f.get("sourceRef")])
         f.set("targetRef", rename[f.get("targetRef")])
-        f.set("id", f"{f.get('sourceRef')}-{f.get('targetRef')}")
+        flow_id = f"{f.get('sourceRef')}-{f.get('targetRef')}"
+        seen[flow_id] = seen.get(flow_id, 0) + 1
+        f.set("id", flow_id if seen[flow_id] == 1 else f"{flow_id}-{seen[flow_id]}")
     elements = list(process)
     for el in elements:
         process.remove(el)
