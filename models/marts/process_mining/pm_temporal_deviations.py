@@ -10,7 +10,7 @@ def model(dbt, session):
 
     events = dbt.ref("event_log").project("case_id, activity_code, event_timestamp, activity_order, event_id")
     case_ids = events.project("case_id").distinct().df()["case_id"]
-    sample = sample_case_ids(case_ids, int(dbt.config.get("temporal_profile_max_cases") or 20000))
+    sample = sample_case_ids(case_ids, int(dbt.config.get("temporal_profile_max_cases") or 10000))
     chosen = session.from_df(sample.to_frame("case_id"))
     sampled = events.join(chosen, "case_id").df()
     zeta = float(dbt.config.get("temporal_profile_zeta") or 3.0)
