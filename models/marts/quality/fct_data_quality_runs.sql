@@ -1,0 +1,33 @@
+-- grain: one row per run of `c2c quality` and stage (run_id, stage)
+-- What each run of the quality suites found: suites and expectations evaluated, critical
+-- failures, warnings, skipped suites, and whether the run passed its gate.
+with results as (
+
+    select * from {{ ref('fct_data_quality_results') }}
+
+),
+
+final as (
+
+    select
+        run_id,
+        stage,
+        min(run_at) as run_at,
+        min(run_date) as run_date,
+        count(distinct suite_name) as suite_count,
+        count(distinct case when status = 'skipped' then suite_name end) as skipped_suite_count,
+        cast(sum(case when status in ('passed', 'failed') then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as expectation_count,
+        cast(sum(case when is_critical_failure then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as critical_failure_count,
+        cast(sum(case when severity = 'warning' and status = 'failed' then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as warning_count,
+        cast(sum(case when status = 'failed' then unexpected_count else 0 end) as {{ dbt.type_bigint() }})
+            as unexpected_row_count,
+        sum(case when is_critical_failure then 1 else 0 end) = 0 as is_passed
+    from results
+    group by run_id, stage
+
+)
+
+select * from final
