@@ -32,6 +32,7 @@ class _Parser(argparse.ArgumentParser):
 # libraries (pm4py, great_expectations) are imported inside the command function.
 COMMAND_MODULES: tuple[str, ...] = (
     "c2c.byolog.command",
+    "c2c.quality.command",
     "c2c.export.command",
 )
 
