@@ -16,14 +16,22 @@ cases as (
 
 ),
 
+as_of as (
+
+    select max(as_of_date) as as_of_date
+    from cases
+
+),
+
 as_of_month as (
 
     select
-        company_code,
-        currency,
-        open_ar_amount
+        ar.company_code,
+        ar.currency,
+        ar.open_ar_amount
     from ar
-    where snapshot_date = (select max(as_of_date) from cases)
+    inner join as_of
+        on ar.snapshot_date = as_of.as_of_date
 
 ),
 
@@ -40,10 +48,10 @@ open_cases as (
 )
 
 select
-    coalesce(as_of_month.company_code, open_cases.company_code) as company_code,
-    coalesce(as_of_month.currency, open_cases.currency) as currency,
     as_of_month.open_ar_amount,
-    open_cases.open_amount as open_amount_in_cases
+    open_cases.open_amount as open_amount_in_cases,
+    coalesce(as_of_month.company_code, open_cases.company_code) as company_code,
+    coalesce(as_of_month.currency, open_cases.currency) as currency
 from as_of_month
 full outer join open_cases
     on

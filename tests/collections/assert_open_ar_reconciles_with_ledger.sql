@@ -47,7 +47,7 @@ invoice_flows as (
         on
             ar.company_code = cases.company_code
             and ar.currency = cases.currency
-            and cases.invoice_date <= ar.snapshot_date
+            and ar.snapshot_date >= cases.invoice_date
     group by ar.company_code, ar.currency, ar.month_start_date
 
 ),
@@ -69,7 +69,7 @@ settlement_flows as (
         on
             invoices.company_code = settlements.company_code
             and invoices.custtrans_recid = settlements.transrecid
-            and settlements.transdate <= ar.snapshot_date
+            and ar.snapshot_date >= settlements.transdate
     left join ledger as offsets
         on
             settlements.company_code = offsets.company_code

@@ -38,13 +38,13 @@ invoices as (
     select
         case_id,
         company_code,
-        coalesce(customer_segment, 'unassigned') as customer_segment,
         currency,
         invoice_date,
-        -- an invoice without a due date is due on its invoice date
-        coalesce(due_date, invoice_date) as due_date,
         invoice_amount,
-        invoice_amount_accounting
+        invoice_amount_accounting,
+        coalesce(customer_segment, 'unassigned') as customer_segment,
+        -- an invoice without a due date is due on its invoice date
+        coalesce(due_date, invoice_date) as due_date
     from cases
 
 ),
@@ -122,7 +122,7 @@ partially_settled as (
     inner join partial_settlements
         on
             open_invoice_months.case_id = partial_settlements.case_id
-            and partial_settlements.settlement_date <= months.snapshot_date
+            and months.snapshot_date >= partial_settlements.settlement_date
     group by open_invoice_months.case_id, open_invoice_months.month_start_date
 
 ),
@@ -198,7 +198,11 @@ sales_by_month as (
         sum(daily_sales.sales_amount) as sales_amount,
         sum(daily_sales.sales_amount_accounting) as sales_amount_accounting
     from daily_sales
-    group by 1, 2, 3, 4
+    group by
+        daily_sales.company_code,
+        daily_sales.customer_segment,
+        daily_sales.currency,
+        cast({{ dbt.date_trunc('month', 'daily_sales.invoice_date') }} as date)
 
 ),
 
@@ -222,7 +226,11 @@ settlements_by_month as (
         on settlements.case_id = invoices.case_id
     cross join as_of
     where settlements.settlement_date <= as_of.as_of_date
-    group by 1, 2, 3, 4
+    group by
+        invoices.company_code,
+        invoices.customer_segment,
+        invoices.currency,
+        cast({{ dbt.date_trunc('month', 'settlements.settlement_date') }} as date)
 
 ),
 
@@ -269,9 +277,9 @@ sales_last_90_days as (
             spine.company_code = daily_sales.company_code
             and spine.customer_segment = daily_sales.customer_segment
             and spine.currency = daily_sales.currency
-            and daily_sales.invoice_date <= spine.snapshot_date
+            and spine.snapshot_date >= daily_sales.invoice_date
             and daily_sales.invoice_date > {{ dbt.dateadd('day', -90, 'spine.snapshot_date') }}
-    group by 1, 2, 3, 4
+    group by spine.company_code, spine.customer_segment, spine.currency, spine.month_start_date
 
 ),
 

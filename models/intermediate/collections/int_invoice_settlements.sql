@@ -75,12 +75,12 @@ final as (
         company_code,
         settlement_date,
         settled_at,
+        settleamountcur as settled_amount,
         case offset_transtype
             when 15 then 'payment'
             when 35 then 'write-off'
             else 'credit note'
         end as settlement_kind,
-        settleamountcur as settled_amount,
         -- the settlement that closes the invoice takes what is left in accounting currency, so
         -- that a closed invoice leaves nothing open in either currency (exchange rounding)
         case

@@ -12,6 +12,8 @@
     'current_amount_accounting', 'past_due_1_30_amount_accounting', 'past_due_31_60_amount_accounting',
     'past_due_61_90_amount_accounting', 'past_due_over_90_amount_accounting'] %}
 {%- set money = 'decimal(28, 6)' %}
+{%- set measure_sums = [] %}
+{%- for measure in measures %}{% do measure_sums.append('sum(' ~ measure ~ ') as ' ~ measure) %}{% endfor %}
 
 with balances as (
 
@@ -34,23 +36,23 @@ fx as (
 
 rolled_up as (
 
+    -- the groups, and their totals over segments, currencies and both ('*')
+    {%- for segment, currency in [('customer_segment', 'currency'), ('customer_segment', none),
+        (none, 'currency'), (none, none)] %}
+    {%- set group_columns = ['company_code'] + ([segment] if segment else []) + ([currency] if currency else [])
+        + ['month_start_date', 'month_end_date', 'snapshot_date'] %}
     select
         company_code,
-        case when grouping(customer_segment) = 1 then '*' else customer_segment end as customer_segment,
-        case when grouping(currency) = 1 then '*' else currency end as currency,
+        {{ segment or "'*'" }} as customer_segment,
+        {{ currency or "'*'" }} as currency,
         month_start_date,
         month_end_date,
         snapshot_date,
-        {%- for measure in measures %}
-        sum({{ measure }}) as {{ measure }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ measure_sums | join(',\n        ') }}
     from balances
-    group by grouping sets (
-        (company_code, customer_segment, currency, month_start_date, month_end_date, snapshot_date),
-        (company_code, customer_segment, month_start_date, month_end_date, snapshot_date),
-        (company_code, currency, month_start_date, month_end_date, snapshot_date),
-        (company_code, month_start_date, month_end_date, snapshot_date)
-    )
+    group by {{ group_columns | join(', ') }}
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
 
 ),
 
@@ -102,7 +104,7 @@ countback as (
             target.company_code = history.company_code
             and target.customer_segment = history.customer_segment
             and target.currency = history.currency
-            and history.month_start_date <= target.month_start_date
+            and target.month_start_date >= history.month_start_date
     where
         target.open_amount_accounting > 0
         and target.cumulative_sales_accounting - history.cumulative_sales_accounting < target.open_amount_accounting
@@ -160,8 +162,9 @@ final as (
         cast(
             case
                 when with_history.sales_last_90_days_accounting > 0
-                    then (with_history.open_amount_accounting - with_history.current_amount_accounting)
-                    / with_history.sales_last_90_days_accounting * 90
+                    then
+                        (with_history.open_amount_accounting - with_history.current_amount_accounting)
+                        / with_history.sales_last_90_days_accounting * 90
             end as {{ money }}
         ) as average_days_delinquent,
         cast(

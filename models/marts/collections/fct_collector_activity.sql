@@ -22,6 +22,13 @@ calendar as (
 
 ),
 
+as_of as (
+
+    select max(as_of_date) as as_of_date
+    from cases
+
+),
+
 months as (
 
     select distinct
@@ -32,7 +39,7 @@ months as (
             else as_of.as_of_date
         end as snapshot_date
     from calendar
-    cross join (select max(as_of_date) as as_of_date from cases) as as_of
+    cross join as_of
     where calendar.month_start_date <= as_of.as_of_date
 
 ),
@@ -55,7 +62,7 @@ actions as (
         sum(case when activity_code = 'INVOICE_WRITTEN_OFF' then 1 else 0 end) as write_offs_booked
     from events
     where resource is not null
-    group by 1, 2, 3
+    group by resource, company_code, cast({{ dbt.date_trunc('month', 'event_timestamp') }} as date)
 
 ),
 
@@ -82,7 +89,7 @@ workload as (
     where
         (assigned.settled_at is null or cast(assigned.settled_at as date) > months.snapshot_date)
         and (assigned.written_off_at is null or cast(assigned.written_off_at as date) > months.snapshot_date)
-    group by 1, 2, 3
+    group by assigned.collector_id, assigned.company_code, months.month_start_date
 
 ),
 
@@ -98,7 +105,7 @@ settled as (
         avg({{ days_between('due_date', 'settled_at') }}) as average_days_past_due_at_settlement
     from assigned
     where settled_at is not null
-    group by 1, 2, 3
+    group by collector_id, company_code, cast({{ dbt.date_trunc('month', 'settled_at') }} as date)
 
 ),
 
@@ -112,19 +119,35 @@ written_off as (
         sum(invoice_amount_accounting) as written_off_invoice_amount_accounting
     from assigned
     where written_off_at is not null
-    group by 1, 2, 3
+    group by collector_id, company_code, cast({{ dbt.date_trunc('month', 'written_off_at') }} as date)
 
 ),
 
 keys as (
 
-    select collector_id, company_code, activity_month_start_date from actions
+    select
+        collector_id,
+        company_code,
+        activity_month_start_date
+    from actions
     union
-    select collector_id, company_code, activity_month_start_date from workload
+    select
+        collector_id,
+        company_code,
+        activity_month_start_date
+    from workload
     union
-    select collector_id, company_code, activity_month_start_date from settled
+    select
+        collector_id,
+        company_code,
+        activity_month_start_date
+    from settled
     union
-    select collector_id, company_code, activity_month_start_date from written_off
+    select
+        collector_id,
+        company_code,
+        activity_month_start_date
+    from written_off
 
 ),
 

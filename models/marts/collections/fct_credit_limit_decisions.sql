@@ -56,13 +56,13 @@ requests as (
         decided.event_id as decision_event_id,
         decided.event_timestamp as decided_at,
         decided.resource as decided_by,
+        decided.reason_code as decision_reason_code,
+        cast(coalesce(decided.event_timestamp, requested.event_timestamp) as date) as reference_date,
         case decided.activity_code
             when 'CREDIT_LIMIT_APPROVED' then 'approved'
             when 'CREDIT_LIMIT_REJECTED' then 'rejected'
             else 'pending'
-        end as decision,
-        decided.reason_code as decision_reason_code,
-        cast(coalesce(decided.event_timestamp, requested.event_timestamp) as date) as reference_date
+        end as decision
     from numbered as requested
     left join numbered as decided
         on
@@ -117,7 +117,7 @@ exposure_settled as (
     inner join settlements
         on
             customer_invoices.case_id = settlements.case_id
-            and settlements.settlement_date <= requests.reference_date
+            and requests.reference_date >= settlements.settlement_date
     group by customer_invoices.request_id
 
 ),
@@ -181,8 +181,10 @@ final as (
                     requests.decision = 'approved'
                     and requests.currency = cases.accounting_currency
                     and requests.requested_limit > 0
-                    then (coalesce(exposure_invoiced.invoiced_accounting, 0)
-                        - coalesce(exposure_settled.settled_accounting, 0)) / requests.requested_limit
+                    then (
+                        coalesce(exposure_invoiced.invoiced_accounting, 0)
+                        - coalesce(exposure_settled.settled_accounting, 0)
+                    ) / requests.requested_limit
             end as {{ dbt.type_numeric() }}
         ) as limit_utilisation_at_decision,
         cast(coalesce(later_behaviour.later_invoice_count, 0) as {{ dbt.type_int() }}) as later_invoice_count,

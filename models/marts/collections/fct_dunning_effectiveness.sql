@@ -38,8 +38,8 @@ escalations as (
     inner join letters as later
         on
             letters.case_id = later.case_id
-            and later.dunning_level > letters.dunning_level
-            and later.sent_at >= letters.sent_at
+            and letters.dunning_level < later.dunning_level
+            and letters.sent_at <= later.sent_at
     group by letters.event_id
 
 ),

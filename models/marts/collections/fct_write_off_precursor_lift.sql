@@ -75,8 +75,9 @@ final as (
         cast(
             case
                 when totals.invoices - with_precursor.invoices_with > 0
-                    then 1.0 * (totals.written_off - with_precursor.written_off_with)
-                    / (totals.invoices - with_precursor.invoices_with)
+                    then
+                        1.0 * (totals.written_off - with_precursor.written_off_with)
+                        / (totals.invoices - with_precursor.invoices_with)
             end as {{ dbt.type_numeric() }}
         ) as write_off_rate_without,
         cast(
@@ -84,11 +85,12 @@ final as (
                 when
                     with_precursor.invoices_with > 0
                     and totals.written_off - with_precursor.written_off_with > 0
-                    then (1.0 * with_precursor.written_off_with / with_precursor.invoices_with)
-                    / (
-                        1.0 * (totals.written_off - with_precursor.written_off_with)
-                        / (totals.invoices - with_precursor.invoices_with)
-                    )
+                    then
+                        (1.0 * with_precursor.written_off_with / with_precursor.invoices_with)
+                        / (
+                            1.0 * (totals.written_off - with_precursor.written_off_with)
+                            / (totals.invoices - with_precursor.invoices_with)
+                        )
             end as {{ dbt.type_numeric() }}
         ) as lift,
         with_precursor.invoices_with < {{ var('write_off_lift_min_group', 30) }}

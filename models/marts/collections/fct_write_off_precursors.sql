@@ -63,7 +63,7 @@ event_features as (
     inner join events
         on
             outcomes.case_id = events.case_id
-            and events.event_timestamp < outcomes.cutoff_at
+            and outcomes.cutoff_at > events.event_timestamp
     where
         events.dunning_level is not null
         or events.activity_code in (
@@ -82,7 +82,7 @@ dispute_reasons as (
     inner join events
         on
             outcomes.case_id = events.case_id
-            and events.event_timestamp < outcomes.cutoff_at
+            and outcomes.cutoff_at > events.event_timestamp
     where events.activity_code = 'DISPUTE_OPENED'
 
 ),
@@ -107,7 +107,7 @@ partial_payments as (
     inner join settlements
         on
             outcomes.case_id = settlements.case_id
-            and settlements.settled_at < outcomes.cutoff_at
+            and outcomes.cutoff_at > settlements.settled_at
     where not settlements.is_closing and settlements.settlement_kind <> 'write-off'
     group by outcomes.case_id
 
