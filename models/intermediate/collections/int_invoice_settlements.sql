@@ -58,11 +58,11 @@ running as (
             order by settlement_date, settled_at, settlement_recid
             rows between unbounded preceding and current row
         ) as settled_to_date,
-        coalesce(sum(settleamountmst) over (
+        sum(settleamountmst) over (
             partition by case_id
             order by settlement_date, settled_at, settlement_recid
-            rows between unbounded preceding and 1 preceding
-        ), 0) as settled_accounting_before
+            rows between unbounded preceding and current row
+        ) as settled_accounting_to_date
     from joined
 
 ),
@@ -85,7 +85,7 @@ final as (
         -- that a closed invoice leaves nothing open in either currency (exchange rounding)
         case
             when settled_to_date >= invoice_amount and settled_to_date - settleamountcur < invoice_amount
-                then invoice_amount_accounting - settled_accounting_before
+                then invoice_amount_accounting - (settled_accounting_to_date - settleamountmst)
             else settleamountmst
         end as settled_amount_accounting,
         invoice_amount - settled_to_date as balance_after,

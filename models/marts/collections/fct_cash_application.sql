@@ -5,7 +5,22 @@
 -- and so on, each in the event-log order); none yet: not posted.
 with events as (
 
-    select * from {{ ref('event_log') }}
+    select
+        event_id,
+        case_id,
+        company_code,
+        invoice_id,
+        customer_id,
+        activity_code,
+        activity_order,
+        event_timestamp,
+        resource,
+        source_system,
+        source_record_id,
+        amount,
+        currency,
+        reason_code
+    from {{ ref('event_log') }}
     where activity_code in ('PAYMENT_RECEIVED', 'PAYMENT_POSTED')
 
 ),
@@ -22,28 +37,28 @@ calendar as (
 
 ),
 
-numbered as (
+received as (
 
     select
         *,
         row_number() over (
-            partition by case_id, activity_code
+            partition by case_id
             order by event_timestamp, activity_order, event_id
         ) as receipt_number
     from events
-
-),
-
-received as (
-
-    select * from numbered
     where activity_code = 'PAYMENT_RECEIVED'
 
 ),
 
 posted as (
 
-    select * from numbered
+    select
+        *,
+        row_number() over (
+            partition by case_id
+            order by event_timestamp, activity_order, event_id
+        ) as receipt_number
+    from events
     where activity_code = 'PAYMENT_POSTED'
 
 ),

@@ -4,7 +4,22 @@
 -- event-log order).
 with events as (
 
-    select * from {{ ref('event_log') }}
+    select
+        event_id,
+        case_id,
+        company_code,
+        invoice_id,
+        customer_id,
+        activity_code,
+        activity_order,
+        event_timestamp,
+        resource,
+        source_system,
+        source_record_id,
+        amount,
+        currency,
+        reason_code
+    from {{ ref('event_log') }}
     where activity_code in ('DISPUTE_OPENED', 'DISPUTE_RESOLVED')
 
 ),
@@ -21,28 +36,28 @@ calendar as (
 
 ),
 
-numbered as (
+opened as (
 
     select
         *,
         row_number() over (
-            partition by case_id, activity_code
+            partition by case_id
             order by event_timestamp, activity_order, event_id
         ) as dispute_number
     from events
-
-),
-
-opened as (
-
-    select * from numbered
     where activity_code = 'DISPUTE_OPENED'
 
 ),
 
 resolved as (
 
-    select * from numbered
+    select
+        *,
+        row_number() over (
+            partition by case_id
+            order by event_timestamp, activity_order, event_id
+        ) as dispute_number
+    from events
     where activity_code = 'DISPUTE_RESOLVED'
 
 ),

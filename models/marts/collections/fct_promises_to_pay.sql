@@ -4,7 +4,22 @@
 -- so on, each in the event-log order). No outcome yet: the promise is open.
 with events as (
 
-    select * from {{ ref('event_log') }}
+    select
+        event_id,
+        case_id,
+        company_code,
+        invoice_id,
+        customer_id,
+        activity_code,
+        activity_order,
+        event_timestamp,
+        resource,
+        source_system,
+        source_record_id,
+        amount,
+        currency,
+        reason_code
+    from {{ ref('event_log') }}
     where activity_code in ('PROMISE_TO_PAY_MADE', 'PROMISE_TO_PAY_KEPT', 'PROMISE_TO_PAY_BROKEN')
 
 ),
@@ -21,28 +36,28 @@ calendar as (
 
 ),
 
-numbered as (
+made as (
 
     select
         *,
         row_number() over (
-            partition by case_id, case when activity_code = 'PROMISE_TO_PAY_MADE' then 'made' else 'outcome' end
+            partition by case_id
             order by event_timestamp, activity_order, event_id
         ) as promise_number
     from events
-
-),
-
-made as (
-
-    select * from numbered
     where activity_code = 'PROMISE_TO_PAY_MADE'
 
 ),
 
 outcomes as (
 
-    select * from numbered
+    select
+        *,
+        row_number() over (
+            partition by case_id
+            order by event_timestamp, activity_order, event_id
+        ) as promise_number
+    from events
     where activity_code <> 'PROMISE_TO_PAY_MADE'
 
 ),

@@ -11,7 +11,16 @@ with cases as (
 
 events as (
 
-    select * from {{ ref('event_log') }}
+    select
+        case_id,
+        activity_code,
+        event_timestamp,
+        dunning_level,
+        reason_code
+    from {{ ref('event_log') }}
+    where
+        dunning_level is not null
+        or activity_code in ('COLLECTION_CALL_MADE', 'PROMISE_TO_PAY_MADE', 'PROMISE_TO_PAY_BROKEN', 'DISPUTE_OPENED')
 
 ),
 
@@ -64,11 +73,6 @@ event_features as (
         on
             outcomes.case_id = events.case_id
             and outcomes.cutoff_at > events.event_timestamp
-    where
-        events.dunning_level is not null
-        or events.activity_code in (
-            'COLLECTION_CALL_MADE', 'PROMISE_TO_PAY_MADE', 'PROMISE_TO_PAY_BROKEN', 'DISPUTE_OPENED'
-        )
     group by outcomes.case_id
 
 ),
@@ -113,80 +117,70 @@ partial_payments as (
 
 ),
 
-customer_history as (
+customer_days as (
 
-    -- per customer, in date order: invoices, and write-offs; on the same date invoices first, so
-    -- a write-off counts for the invoices dated after it
+    -- per customer and day: invoices (+), settlements (-), write-offs
     select
-        case_id,
         company_code,
         customer_id,
-        invoice_date as history_date,
-        0 as is_write_off
+        invoice_date as flow_date,
+        invoice_amount_accounting as amount_accounting,
+        0 as write_offs
     from outcomes
     union all
     select
-        case_id,
+        outcomes.company_code,
+        outcomes.customer_id,
+        settlements.settlement_date as flow_date,
+        -settlements.settled_amount_accounting as amount_accounting,
+        0 as write_offs
+    from settlements
+    inner join outcomes
+        on settlements.case_id = outcomes.case_id
+    union all
+    select
         company_code,
         customer_id,
-        cast(outcome_at as date) as history_date,
-        1 as is_write_off
+        cast(outcome_at as date) as flow_date,
+        0 as amount_accounting,
+        1 as write_offs
     from outcomes
     where outcome = 'written off'
 
 ),
 
-earlier_write_offs as (
+customer_daily as (
 
     select
-        case_id,
-        is_write_off,
-        sum(is_write_off) over (
-            partition by company_code, customer_id
-            order by history_date, is_write_off, case_id
-            rows between unbounded preceding and current row
-        ) as customer_earlier_write_offs
-    from customer_history
-
-),
-
-exposure_flows as (
-
-    -- the customer's receivables: + invoices on their date, - settlements on theirs
-    select
-        case_id,
         company_code,
         customer_id,
-        invoice_date as flow_date,
-        invoice_amount_accounting as amount_accounting,
-        1 as is_invoice
-    from outcomes
-    union all
-    select
-        outcomes.case_id,
-        outcomes.company_code,
-        outcomes.customer_id,
-        settlements.settlement_date as flow_date,
-        -settlements.settled_amount_accounting as amount_accounting,
-        0 as is_invoice
-    from settlements
-    inner join outcomes
-        on settlements.case_id = outcomes.case_id
+        flow_date,
+        sum(amount_accounting) as amount_accounting,
+        sum(write_offs) as write_offs
+    from customer_days
+    group by company_code, customer_id, flow_date
 
 ),
 
-exposure as (
+customer_running as (
 
-    -- open receivables of the customer at the end of the invoice date, this invoice included
+    -- one row per customer and day, so the running sums are the position at the end of the day
     select
-        case_id,
-        is_invoice,
+        company_code,
+        customer_id,
+        flow_date,
+        write_offs,
         sum(amount_accounting) over (
             partition by company_code, customer_id
             order by flow_date
-            range between unbounded preceding and current row
-        ) as exposure_accounting
-    from exposure_flows
+            rows between unbounded preceding and current row
+        ) as exposure_accounting,
+        sum(write_offs) over (
+            partition by company_code, customer_id
+            order by flow_date
+            rows between unbounded preceding and current row
+        ) as write_offs_to_date
+    from customer_daily
 
 ),
 
@@ -220,11 +214,14 @@ final as (
             as partially_paid_amount_accounting,
         cast({{ days_between('cases.due_date', 'outcomes.cutoff_at') }} as {{ dbt.type_int() }})
             as days_past_due_at_outcome,
-        cast(earlier_write_offs.customer_earlier_write_offs as {{ dbt.type_int() }}) as customer_earlier_write_offs,
-        cast(exposure.exposure_accounting as {{ dbt.type_numeric() }}) as exposure_at_invoicing_accounting,
+        -- write-offs on the invoice date itself do not count: they are not earlier
+        cast(
+            customer_running.write_offs_to_date - customer_running.write_offs as {{ dbt.type_int() }}
+        ) as customer_earlier_write_offs,
+        cast(customer_running.exposure_accounting as {{ dbt.type_numeric() }}) as exposure_at_invoicing_accounting,
         cast(customers.credit_limit as {{ dbt.type_numeric() }}) as credit_limit_accounting,
         cast(
-            case when customers.credit_limit > 0 then exposure.exposure_accounting / customers.credit_limit end
+            case when customers.credit_limit > 0 then customer_running.exposure_accounting / customers.credit_limit end
             as {{ dbt.type_numeric() }}
         ) as credit_limit_utilisation_at_invoicing,
         coalesce(event_features.letters, 0) > 0 as has_dunning_letter,
@@ -234,8 +231,10 @@ final as (
         coalesce(partial_payments.partial_payments, 0) > 0 as has_partial_payment,
         coalesce({{ days_between('cases.due_date', 'outcomes.cutoff_at') }} > 90, false)
             as is_over_90_days_past_due_at_outcome,
-        earlier_write_offs.customer_earlier_write_offs > 0 as customer_had_earlier_write_off,
-        coalesce(customers.credit_limit > 0 and exposure.exposure_accounting > customers.credit_limit, false)
+        customer_running.write_offs_to_date - customer_running.write_offs > 0 as customer_had_earlier_write_off,
+        coalesce(
+            customers.credit_limit > 0 and customer_running.exposure_accounting > customers.credit_limit, false
+        )
             as is_over_credit_limit_at_invoicing
     from cases
     inner join outcomes
@@ -246,14 +245,11 @@ final as (
         on cases.case_id = dispute_reason_lists.case_id
     left join partial_payments
         on cases.case_id = partial_payments.case_id
-    left join earlier_write_offs
+    left join customer_running
         on
-            cases.case_id = earlier_write_offs.case_id
-            and earlier_write_offs.is_write_off = 0
-    left join exposure
-        on
-            cases.case_id = exposure.case_id
-            and exposure.is_invoice = 1
+            cases.company_code = customer_running.company_code
+            and cases.customer_id = customer_running.customer_id
+            and cases.invoice_date = customer_running.flow_date
     left join customers
         on
             cases.company_code = customers.company_code
