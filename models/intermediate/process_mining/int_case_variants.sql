@@ -1,18 +1,15 @@
 -- grain: one row per case of the event log (case_id)
--- The variant of every case: a stable hash of its activity sequence in the order of the
--- ordering rule (case_id, event_timestamp, activity_order, event_id), its first and last event
--- and its outcome. A table: cases and every process-mining mart read it.
+-- The variant of every case, its first and last event and its outcome. The variant id is a
+-- fingerprint of the case's activity sequence: every step (position, activity code) gets a
+-- number from md5, the numbers are summed over the case, and variant_id is the md5 of that sum.
+-- Two cases have the same id exactly when they have the same steps, i.e. the same sequence
+-- (up to a collision of 60-bit md5 prefixes, negligible), and no ordered string aggregation
+-- over every event is needed. A table: cases and every process-mining mart read it.
 {{ config(materialized='table') }}
 
-with events as (
+with sequenced as (
 
-    select
-        case_id,
-        activity_code,
-        activity_order,
-        event_timestamp,
-        event_id
-    from {{ ref('event_log') }}
+    select * from {{ ref('int_event_log_sequenced') }}
 
 ),
 
@@ -25,29 +22,44 @@ catalogue as (
 
 ),
 
+steps as (
+
+    -- the distinct (position, activity) steps of the log: few, so md5 runs on few values
+    select
+        step_number,
+        activity_code,
+        {{ md5_prefix_number(
+            'cast(step_number as ' ~ dbt.type_string() ~ ")" ~ " || ':' || activity_code"
+        ) }} as step_hash
+    from (
+        select distinct
+            step_number,
+            activity_code
+        from sequenced
+    ) as distinct_steps
+
+),
+
 case_sequences as (
 
-    -- each code is written as <length>:<code> so that no activity name, whatever characters it
-    -- holds, can make two different sequences give the same key
     select
-        events.case_id,
-        {{ dbt.listagg(
-            'cast(' ~ dbt.length('events.activity_code') ~ ' as ' ~ dbt.type_string() ~ ")"
-                ~ " || ':' || events.activity_code",
-            "','",
-            'order by events.event_timestamp, events.activity_order, events.event_id'
-        ) }} as sequence_key,
+        sequenced.case_id,
+        sum(cast(steps.step_hash as decimal(38, 0))) as sequence_fingerprint,
         count(*) as activity_count,
-        min(events.event_timestamp) as first_event_at,
-        max(events.event_timestamp) as last_event_at,
+        min(sequenced.event_timestamp) as first_event_at,
+        max(sequenced.event_timestamp) as last_event_at,
         max(
-            case when catalogue.is_terminal and events.activity_code = 'INVOICE_WRITTEN_OFF' then 1 else 0 end
+            case when catalogue.is_terminal and sequenced.activity_code = 'INVOICE_WRITTEN_OFF' then 1 else 0 end
         ) as has_write_off,
         max(case when catalogue.is_terminal then 1 else 0 end) as has_terminal_event
-    from events
+    from sequenced
+    inner join steps
+        on
+            sequenced.step_number = steps.step_number
+            and sequenced.activity_code = steps.activity_code
     left join catalogue
-        on events.activity_code = catalogue.activity_code
-    group by events.case_id
+        on sequenced.activity_code = catalogue.activity_code
+    group by sequenced.case_id
 
 ),
 
@@ -55,7 +67,7 @@ final as (
 
     select
         case_id,
-        {{ dbt.hash('sequence_key') }} as variant_id,
+        {{ dbt.hash('cast(sequence_fingerprint as ' ~ dbt.type_string() ~ ')') }} as variant_id,
         cast(activity_count as {{ dbt.type_int() }}) as activity_count,
         first_event_at,
         last_event_at,

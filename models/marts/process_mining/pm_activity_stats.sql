@@ -3,34 +3,26 @@
 -- a case stays at it. Sojourn time of an event: seconds from the event to the next event of
 -- the same case by the ordering rule (case_id, event_timestamp, activity_order, event_id); the
 -- last event of a case has none.
-with events as (
+with sequenced as (
 
-    select
-        case_id,
-        activity,
-        activity_code,
-        activity_order,
-        event_timestamp,
-        event_id
-    from {{ ref('event_log') }}
+    select * from {{ ref('int_event_log_sequenced') }}
 
 ),
 
-sequenced as (
+case_variants as (
+
+    select * from {{ ref('int_case_variants') }}
+
+),
+
+activities as (
 
     select
-        case_id,
-        activity,
         activity_code,
-        activity_order,
-        event_timestamp,
-        lead(activity_code) over (
-            partition by case_id order by event_timestamp, activity_order, event_id
-        ) as next_activity_code,
-        lead(event_timestamp) over (
-            partition by case_id order by event_timestamp, activity_order, event_id
-        ) as next_event_timestamp
-    from events
+        min(activity) as activity,
+        min(activity_order) as activity_order
+    from {{ ref('event_log') }}
+    group by activity_code
 
 ),
 
@@ -60,8 +52,6 @@ event_counts as (
 
     select
         activity_code,
-        min(activity) as activity,
-        min(activity_order) as activity_order,
         count(*) as event_count,
         sum(case when next_activity_code = activity_code then 1 else 0 end) as self_loop_count,
         {{ continuous_percentile(seconds_between('event_timestamp', 'next_event_timestamp'), 0.5) }}
@@ -73,8 +63,8 @@ event_counts as (
 
 total as (
 
-    select count(distinct case_id) as total_case_count
-    from events
+    select count(*) as total_case_count
+    from case_variants
 
 ),
 
@@ -82,8 +72,8 @@ final as (
 
     select
         event_counts.activity_code,
-        event_counts.activity,
-        cast(event_counts.activity_order as {{ dbt.type_int() }}) as activity_order,
+        activities.activity,
+        cast(activities.activity_order as {{ dbt.type_int() }}) as activity_order,
         cast(event_counts.event_count as {{ dbt.type_bigint() }}) as event_count,
         cast(case_counts.case_count as {{ dbt.type_bigint() }}) as case_count,
         cast(case_counts.case_count * 1.0 / total.total_case_count as {{ dbt.type_numeric() }}) as case_share,
@@ -94,6 +84,8 @@ final as (
     from event_counts
     inner join case_counts
         on event_counts.activity_code = case_counts.activity_code
+    inner join activities
+        on event_counts.activity_code = activities.activity_code
     cross join total
 
 )

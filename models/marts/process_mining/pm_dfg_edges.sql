@@ -7,56 +7,56 @@
 {%- set start_node = "'▶'" %}
 {%- set end_node = "'■'" %}
 
-with events as (
+with sequenced as (
 
-    select
-        case_id,
-        activity_code,
-        activity_order,
-        event_timestamp,
-        event_id
-    from {{ ref('event_log') }}
+    select * from {{ ref('int_event_log_sequenced') }}
 
 ),
 
-sequenced as (
+start_edges as (
 
+    -- one per case, so the case frequency is the frequency
     select
-        case_id,
-        activity_code,
-        event_timestamp,
-        row_number() over (
-            partition by case_id order by event_timestamp, activity_order, event_id
-        ) as step_number,
-        lead(activity_code) over (
-            partition by case_id order by event_timestamp, activity_order, event_id
-        ) as next_activity_code,
-        lead(event_timestamp) over (
-            partition by case_id order by event_timestamp, activity_order, event_id
-        ) as next_event_timestamp
-    from events
+        {{ start_node }} as source_activity_code,
+        activity_code as target_activity_code,
+        count(*) as edge_frequency,
+        count(*) as case_frequency,
+        cast(null as {{ dbt.type_numeric() }}) as mean_waiting_seconds,
+        cast(null as {{ dbt.type_numeric() }}) as median_waiting_seconds,
+        cast(null as {{ dbt.type_numeric() }}) as p90_waiting_seconds,
+        cast(null as {{ dbt.type_numeric() }}) as max_waiting_seconds
+    from sequenced
+    where step_number = 1
+    group by activity_code
 
 ),
 
 edges as (
 
-    select
-        case_id,
-        {{ start_node }} as source_activity_code,
-        activity_code as target_activity_code,
-        cast(null as {{ dbt.type_numeric() }}) as waiting_seconds
-    from sequenced
-    where step_number = 1
-
-    union all
-
+    -- every event and the one that directly follows it (the end node after a case's last)
     select
         case_id,
         activity_code as source_activity_code,
         coalesce(next_activity_code, {{ end_node }}) as target_activity_code,
-        cast({{ seconds_between('event_timestamp', 'next_event_timestamp') }} as {{ dbt.type_numeric() }})
-            as waiting_seconds
+        {{ seconds_between('event_timestamp', 'next_event_timestamp') }} as waiting_seconds
     from sequenced
+
+),
+
+edge_cases as (
+
+    select
+        source_activity_code,
+        target_activity_code,
+        count(*) as case_frequency
+    from (
+        select distinct
+            source_activity_code,
+            target_activity_code,
+            case_id
+        from edges
+    ) as distinct_edge_cases
+    group by source_activity_code, target_activity_code
 
 ),
 
@@ -66,13 +66,35 @@ edge_facts as (
         source_activity_code,
         target_activity_code,
         count(*) as edge_frequency,
-        count(distinct case_id) as case_frequency,
         avg(waiting_seconds) as mean_waiting_seconds,
         {{ continuous_percentile('waiting_seconds', 0.5) }} as median_waiting_seconds,
         {{ continuous_percentile('waiting_seconds', 0.9) }} as p90_waiting_seconds,
         max(waiting_seconds) as max_waiting_seconds
     from edges
     group by source_activity_code, target_activity_code
+
+),
+
+all_edges as (
+
+    select
+        edge_facts.source_activity_code,
+        edge_facts.target_activity_code,
+        edge_facts.edge_frequency,
+        edge_cases.case_frequency,
+        edge_facts.mean_waiting_seconds,
+        edge_facts.median_waiting_seconds,
+        edge_facts.p90_waiting_seconds,
+        edge_facts.max_waiting_seconds
+    from edge_facts
+    inner join edge_cases
+        on
+            edge_facts.source_activity_code = edge_cases.source_activity_code
+            and edge_facts.target_activity_code = edge_cases.target_activity_code
+
+    union all
+
+    select * from start_edges
 
 ),
 
@@ -93,7 +115,7 @@ final as (
         cast(median_waiting_seconds / 86400.0 as {{ dbt.type_numeric() }}) as median_waiting_days,
         cast(p90_waiting_seconds / 86400.0 as {{ dbt.type_numeric() }}) as p90_waiting_days,
         cast(max_waiting_seconds / 86400.0 as {{ dbt.type_numeric() }}) as max_waiting_days
-    from edge_facts
+    from all_edges
 
 )
 

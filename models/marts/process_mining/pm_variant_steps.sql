@@ -8,15 +8,9 @@ with case_variants as (
 
 ),
 
-events as (
+sequenced as (
 
-    select
-        case_id,
-        activity_code,
-        activity_order,
-        event_timestamp,
-        event_id
-    from {{ ref('event_log') }}
+    select * from {{ ref('int_event_log_sequenced') }}
 
 ),
 
@@ -34,19 +28,12 @@ final as (
 
     select
         example_cases.variant_id,
-        cast(row_number() over (
-            partition by example_cases.variant_id
-            order by events.event_timestamp, events.activity_order, events.event_id
-        ) as {{ dbt.type_int() }}) as step_number,
-        events.activity_code
+        sequenced.step_number,
+        sequenced.activity_code
     from example_cases
-    inner join events
-        on example_cases.example_case_id = events.case_id
+    inner join sequenced
+        on example_cases.example_case_id = sequenced.case_id
 
 )
 
-select
-    variant_id,
-    step_number,
-    activity_code
-from final
+select * from final
