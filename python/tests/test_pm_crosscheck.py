@@ -212,6 +212,21 @@ def test_equal_timestamps_keep_file_order_and_offsets_become_utc(tmp_path):
         "2024-01-01 08:00:00", "2024-01-01 08:00:00", "2024-01-01 09:00:00", "2024-01-01 08:00:00"]
 
 
+def test_parquet_with_typed_timestamps_and_other_column_names(tmp_path):
+    f = tmp_path / "log.parquet"
+    pd.DataFrame({
+        "ticket": ["t2", "t1", "t2"],
+        "step": ["open", "open", "close"],
+        "at": pd.to_datetime(["2024-03-01T12:00:00+01:00", "2024-03-01T09:00:00+00:00",
+                              "2024-03-01T12:00:00+01:00"], utc=True).tz_convert("Europe/Paris"),
+    }).to_parquet(f)
+    events = read_event_log(f, EventColumns(case="ticket", activity="step", timestamp="at", resource="who"))
+    assert list(events["case_id"]) == ["t2", "t1", "t2"]
+    assert list(events["event_timestamp"].astype(str)) == ["2024-03-01 11:00:00", "2024-03-01 09:00:00",
+                                                           "2024-03-01 11:00:00"]
+    assert events["resource"].isna().all()
+
+
 # -- errors --------------------------------------------------------------------------------------
 
 def test_missing_column_is_named(tmp_path, monkeypatch, capsys):
