@@ -10,6 +10,11 @@
 -- then the latest valid_from, then the highest policy_version).
 {%- set text = dbt.type_string() %}
 {%- set int = dbt.type_int() %}
+{#- carried from `cases` and from the policy version applied into every rule's rows -#}
+{%- set case_columns = ['company_code', 'invoice_id', 'customer_segment', 'collector_id', 'due_month'] %}
+{%- set policy_columns = [
+    'policy_id', 'policy_version', 'policy_company_code', 'policy_customer_segment', 'policy_valid_from'
+] %}
 
 with cases as (
 
@@ -21,6 +26,7 @@ with cases as (
         collector_id,
         due_date,
         as_of_date,
+        cast({{ dbt.date_trunc('month', 'due_date') }} as date) as due_month,
         upper(trim(company_code)) as policy_company_key,
         coalesce(lower(trim(customer_segment)), '') as policy_segment_key
     from {{ ref('cases') }}
@@ -119,10 +125,16 @@ milestones as (
 
     select
         case_id,
-        max(case when activity_code = 'INVOICE_SETTLED' then event_id end) as settled_event_id,
-        max(case when activity_code = 'INVOICE_SETTLED' then event_timestamp end) as settled_at,
-        max(case when activity_code = 'INVOICE_WRITTEN_OFF' then event_id end) as written_off_event_id,
-        max(case when activity_code = 'INVOICE_WRITTEN_OFF' then event_timestamp end) as written_off_at
+        {%- for code, prefix in [
+            ('INVOICE_SETTLED', 'settled'),
+            ('INVOICE_WRITTEN_OFF', 'written_off'),
+            ('DUE_DATE_PASSED', 'due_date_passed'),
+        ] %}
+        max(case when activity_code = '{{ code }}' then event_id end) as {{ prefix }}_event_id,
+        max(case when activity_code = '{{ code }}' then event_timestamp end) as {{ prefix }}_at,
+        max(case when activity_code = '{{ code }}' then activity_order end) as {{ prefix }}_activity_order
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
     from milestone_events
     where occurrence = 1
     group by case_id
@@ -298,7 +310,9 @@ letters_checked as (
         letters.letter_seq,
         letters.previous_dunning_level,
         letters.previous_letter_date,
-        applicable_policy.policy_id,
+        {%- for column in policy_columns %}
+        applicable_policy.{{ column }},
+        {%- endfor %}
         applicable_policy.first_level,
         applicable_policy.first_min_days_after_due,
         applicable_policy.first_max_days_after_due,
@@ -372,7 +386,8 @@ letter_facts as (
         sum(too_close) as too_close_letters,
         sum(after_settlement) as letters_after_settlement,
         min(case when after_settlement = 1 then letter_seq end) as first_after_settlement_seq,
-        {{ dbt.listagg('cast(dunning_level as ' ~ text ~ ')', "', '", 'order by letter_seq') }} as level_sequence
+        {{ dbt.listagg('cast(dunning_level as ' ~ text ~ ')', "', '", 'order by letter_seq') }} as level_sequence,
+        {{ dbt.listagg('event_id', "','", 'order by letter_seq') }} as all_letter_event_ids
     from letters_checked
     group by case_id
 
@@ -388,6 +403,9 @@ spacing_ranked as (
         dunning_level,
         days_since_previous,
         min_days_since_previous,
+        {%- for column in policy_columns %}
+        {{ column }},
+        {%- endfor %}
         row_number() over (
             partition by case_id order by days_since_previous - min_days_since_previous, letter_seq
         ) as spacing_rank
@@ -516,38 +534,54 @@ case_facts as (
 
     select
         cases.case_id,
+        {%- for column in case_columns %}
+        cases.{{ column }},
+        {%- endfor %}
         cases.due_date,
         as_of.as_of_date,
         letter_facts.skipping_letters,
         letter_facts.too_close_letters,
         letter_facts.letters_after_settlement,
         letter_facts.level_sequence,
+        letter_facts.all_letter_event_ids,
         first_letter.event_id as first_letter_event_id,
         first_letter.letter_date as first_letter_date,
         first_letter.dunning_level as first_letter_level,
         first_letter.days_after_due as first_letter_days_after_due,
-        first_letter.policy_id as first_letter_policy_id,
+        {%- for column in policy_columns %}
+        first_letter.{{ column }} as first_letter_{{ column }},
+        due_policy.{{ column }} as due_{{ column }},
+        write_off_policy.{{ column }} as write_off_{{ column }},
+        {%- endfor %}
         first_letter.first_min_days_after_due,
         first_letter.first_max_days_after_due,
+        last_letter.event_id as last_letter_event_id,
+        last_letter.event_timestamp as last_letter_at,
+        last_letter.activity_order as last_letter_activity_order,
         late_letter.letter_date as first_letter_after_settlement_date,
         late_letter.dunning_level as first_letter_after_settlement_level,
         milestones.settled_event_id,
         milestones.settled_at,
+        milestones.settled_activity_order,
         milestones.written_off_event_id,
         milestones.written_off_at,
-        due_policy.policy_id as due_policy_id,
+        milestones.written_off_activity_order,
+        milestones.due_date_passed_event_id,
+        milestones.due_date_passed_at,
+        milestones.due_date_passed_activity_order,
         due_policy.first_max_days_after_due as due_policy_max_days_after_due,
-        write_off_policy.policy_id as write_off_policy_id,
         write_off_policy.final_level,
         write_off_policy.write_off_min_days_after_final,
         cast(milestones.written_off_at as date) as written_off_date,
         coalesce(letter_facts.letter_count, 0) as letter_count,
+        {%- for column in ['event_id', 'at', 'activity_order'] %}
         case
-            when milestones.written_off_at is null then milestones.settled_event_id
-            when milestones.settled_at is null then milestones.written_off_event_id
-            when milestones.settled_at <= milestones.written_off_at then milestones.settled_event_id
-            else milestones.written_off_event_id
-        end as closing_event_id,
+            when milestones.written_off_at is null then milestones.settled_{{ column }}
+            when milestones.settled_at is null then milestones.written_off_{{ column }}
+            when milestones.settled_at <= milestones.written_off_at then milestones.settled_{{ column }}
+            else milestones.written_off_{{ column }}
+        end as closing_{{ column }},
+        {%- endfor %}
         case
             when milestones.written_off_at is null then cast(milestones.settled_at as date)
             when milestones.settled_at is null then cast(milestones.written_off_at as date)
@@ -562,6 +596,10 @@ case_facts as (
         on
             cases.case_id = first_letter.case_id
             and first_letter.letter_seq = 1
+    left join letters_checked as last_letter
+        on
+            letter_facts.case_id = last_letter.case_id
+            and letter_facts.letter_count = last_letter.letter_seq
     left join letters_checked as late_letter
         on
             letter_facts.case_id = late_letter.case_id
@@ -587,6 +625,8 @@ final_letters as (
     select
         case_facts.case_id,
         letters.event_id,
+        letters.event_timestamp,
+        letters.activity_order,
         letters.letter_date,
         letters.dunning_level,
         row_number() over (
@@ -606,6 +646,8 @@ case_rule_facts as (
     select
         case_facts.*,
         final_letters.event_id as final_letter_event_id,
+        final_letters.event_timestamp as final_letter_at,
+        final_letters.activity_order as final_letter_activity_order,
         final_letters.letter_date as final_letter_date,
         final_letters.dunning_level as final_letter_level,
         cast({{ days_between('final_letters.letter_date', 'case_facts.written_off_date') }} as {{ int }})
@@ -631,6 +673,13 @@ r01 as (
     select
         case_id,
         'R01' as rule_id,
+        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        {{ column }},
+        {%- endfor %}
+        {%- for column in policy_columns %}
+        case when first_letter_date is null then due_{{ column }} else first_letter_{{ column }} end
+            as {{ column }},
+        {%- endfor %}
         first_letter_date as policy_reference_date,
         case
             when letter_count = 0 then 'not_applicable'
@@ -656,7 +705,9 @@ r01 as (
             when first_letter_days_after_due < first_min_days_after_due
                 then first_min_days_after_due - first_letter_days_after_due
             else 0
-        end as deviation_days
+        end as deviation_days,
+        first_letter_event_id as evidence_event_ids,
+        1 as evidence_event_count
     from case_rule_facts
 
 ),
@@ -666,6 +717,13 @@ r02 as (
     select
         case_id,
         'R02' as rule_id,
+        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        {{ column }},
+        {%- endfor %}
+        {%- for column in policy_columns %}
+        case when first_letter_date is null then due_{{ column }} else first_letter_{{ column }} end
+            as {{ column }},
+        {%- endfor %}
         first_letter_date as policy_reference_date,
         case
             when letter_count = 0 then 'not_applicable'
@@ -691,7 +749,9 @@ r02 as (
             when first_letter_days_after_due > first_max_days_after_due
                 then first_letter_days_after_due - first_max_days_after_due
             else 0
-        end as deviation_days
+        end as deviation_days,
+        first_letter_event_id as evidence_event_ids,
+        1 as evidence_event_count
     from case_rule_facts
 
 ),
@@ -701,6 +761,13 @@ r03 as (
     select
         case_id,
         'R03' as rule_id,
+        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        {{ column }},
+        {%- endfor %}
+        {%- for column in policy_columns %}
+        case when first_letter_date is null then due_{{ column }} else first_letter_{{ column }} end
+            as {{ column }},
+        {%- endfor %}
         first_letter_date as policy_reference_date,
         case
             when letter_count = 0 then 'not_applicable'
@@ -716,7 +783,9 @@ r03 as (
         'levels sent: ' || level_sequence as observed_value,
         cast(null as {{ int }}) as expected_days,
         cast(null as {{ int }}) as observed_days,
-        cast(null as {{ int }}) as deviation_days
+        cast(null as {{ int }}) as deviation_days,
+        case when skipping_letters = 0 then all_letter_event_ids end as evidence_event_ids,
+        case when skipping_letters = 0 then letter_count end as evidence_event_count
     from case_rule_facts
 
 ),
@@ -726,6 +795,16 @@ r04 as (
     select
         case_rule_facts.case_id,
         'R04' as rule_id,
+        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        case_rule_facts.{{ column }},
+        {%- endfor %}
+        {%- for column in policy_columns %}
+        case
+            when spacing_ranked.case_id is not null then spacing_ranked.{{ column }}
+            when case_rule_facts.first_letter_date is not null then case_rule_facts.first_letter_{{ column }}
+            else case_rule_facts.due_{{ column }}
+        end as {{ column }},
+        {%- endfor %}
         coalesce(spacing_ranked.letter_date, case_rule_facts.first_letter_date) as policy_reference_date,
         case
             when case_rule_facts.letter_count < 2 then 'not_applicable'
@@ -756,7 +835,11 @@ r04 as (
             when spacing_ranked.days_since_previous < spacing_ranked.min_days_since_previous
                 then spacing_ranked.min_days_since_previous - spacing_ranked.days_since_previous
             when spacing_ranked.case_id is not null then 0
-        end as deviation_days
+        end as deviation_days,
+        case
+            when case_rule_facts.too_close_letters = 0 then case_rule_facts.all_letter_event_ids
+        end as evidence_event_ids,
+        case when case_rule_facts.too_close_letters = 0 then case_rule_facts.letter_count end as evidence_event_count
     from case_rule_facts
     left join spacing_ranked
         on
@@ -772,6 +855,15 @@ r04 as (
     select
         case_rule_facts.case_id,
         '{{ rule_id }}' as rule_id,
+        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        case_rule_facts.{{ column }},
+        {%- endfor %}
+        {%- for column in policy_columns %}
+        case
+            when case_rule_facts.first_letter_date is null then case_rule_facts.due_{{ column }}
+            else case_rule_facts.first_letter_{{ column }}
+        end as {{ column }},
+        {%- endfor %}
         case_rule_facts.first_letter_date as policy_reference_date,
         case
             when case_rule_facts.letter_count = 0 then 'not_applicable'
@@ -802,7 +894,9 @@ r04 as (
         end as observed_value,
         cast(null as {{ int }}) as expected_days,
         cast(null as {{ int }}) as observed_days,
-        cast(null as {{ int }}) as deviation_days
+        cast(null as {{ int }}) as deviation_days,
+        cast(null as {{ text }}) as evidence_event_ids,
+        cast(null as {{ int }}) as evidence_event_count
     from case_rule_facts
     left join interval_facts
         on
@@ -822,6 +916,13 @@ r06 as (
     select
         case_id,
         'R06' as rule_id,
+        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        {{ column }},
+        {%- endfor %}
+        {%- for column in policy_columns %}
+        case when first_letter_date is null then due_{{ column }} else first_letter_{{ column }} end
+            as {{ column }},
+        {%- endfor %}
         first_letter_date as policy_reference_date,
         case
             when letter_count = 0 then 'not_applicable'
@@ -851,7 +952,11 @@ r06 as (
         case
             when letters_after_settlement > 0 then days_settlement_to_late_letter
             when settled_at is not null and letter_count > 0 then 0
-        end as deviation_days
+        end as deviation_days,
+        case
+            when letters_after_settlement = 0 then {{ ordered_id_pair('last_letter', 'settled') }}
+        end as evidence_event_ids,
+        case when letters_after_settlement = 0 then 2 end as evidence_event_count
     from case_rule_facts
 
 ),
@@ -861,6 +966,13 @@ r08 as (
     select
         case_id,
         'R08' as rule_id,
+        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        {{ column }},
+        {%- endfor %}
+        {%- for column in policy_columns %}
+        case when written_off_date is null then due_{{ column }} else write_off_{{ column }} end
+            as {{ column }},
+        {%- endfor %}
         written_off_date as policy_reference_date,
         case
             when written_off_at is null then 'not_applicable'
@@ -889,7 +1001,9 @@ r08 as (
             when days_final_letter_to_write_off < coalesce(write_off_min_days_after_final, 0)
                 then coalesce(write_off_min_days_after_final, 0) - days_final_letter_to_write_off
             when days_final_letter_to_write_off is not null then 0
-        end as deviation_days
+        end as deviation_days,
+        {{ ordered_id_pair('final_letter', 'written_off') }} as evidence_event_ids,
+        case when final_letter_event_id is null then 1 else 2 end as evidence_event_count
     from case_rule_facts
 
 ),
@@ -913,6 +1027,12 @@ r09 as (
     select
         case_id,
         'R09' as rule_id,
+        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        {{ column }},
+        {%- endfor %}
+        {%- for column in policy_columns %}
+        due_{{ column }} as {{ column }},
+        {%- endfor %}
         due_date as policy_reference_date,
         case
             when due_date is null then 'not_applicable'
@@ -945,7 +1065,16 @@ r09 as (
             when letter_count = 0 and days_open_after_due > due_policy_max_days_after_due
                 then days_open_after_due - due_policy_max_days_after_due
             when days_open_after_due > due_policy_max_days_after_due then 0
-        end as deviation_days
+        end as deviation_days,
+        case
+            when letter_count > 0 then first_letter_event_id
+            else {{ ordered_id_pair('due_date_passed', 'closing') }}
+        end as evidence_event_ids,
+        case
+            when letter_count > 0 then 1
+            when due_date_passed_event_id is null or closing_event_id is null then 1
+            else 2
+        end as evidence_event_count
     from r09_facts
 
 ),
@@ -973,88 +1102,54 @@ checks as (
 ),
 
 -- ---------------------------------------------------------------- evidence: the events behind each status
+-- Most rules take their evidence from the columns above (the first letter, every letter, a
+-- pair of events). The sets that vary in size are listed here, one row per event, and
+-- aggregated below: the offending letters of R03 / R04 / R06, and R05 / R07.
 evidence_events as (
 
-    -- R01, R02: the first letter
+    -- R03, R04 violation: the offending letters and the letters before them
     select
-        checks.case_id,
-        checks.rule_id,
-        letters_flagged.event_id,
-        letters_flagged.event_timestamp,
-        letters_flagged.activity_order
-    from checks
-    inner join letters_flagged
-        on
-            checks.case_id = letters_flagged.case_id
-            and letters_flagged.letter_seq = 1
-    where checks.rule_id in ('R01', 'R02')
-
-    union all
-
-    -- R03, R04: every letter when the rule passes, else the offending letters and the ones before them
-    select
-        checks.case_id,
-        checks.rule_id,
-        letters_flagged.event_id,
-        letters_flagged.event_timestamp,
-        letters_flagged.activity_order
-    from checks
-    inner join letters_flagged
-        on checks.case_id = letters_flagged.case_id
-    where
-        (
-            checks.rule_id = 'R03'
-            and (checks.status = 'pass' or letters_flagged.skips_level = 1 or letters_flagged.next_skips_level = 1)
-        )
-        or (
-            checks.rule_id = 'R04'
-            and (checks.status = 'pass' or letters_flagged.too_close = 1 or letters_flagged.next_too_close = 1)
-        )
-
-    union all
-
-    -- R05, R07 pass: every letter; R05, R07 violation: the letters inside (below)
-    select
-        checks.case_id,
-        checks.rule_id,
-        letters_flagged.event_id,
-        letters_flagged.event_timestamp,
-        letters_flagged.activity_order
-    from checks
-    inner join letters_flagged
-        on checks.case_id = letters_flagged.case_id
-    where checks.rule_id in ('R05', 'R07') and checks.status = 'pass'
-
-    union all
-
-    -- R05, R07 pass: every dispute / promise event
-    select
-        checks.case_id,
-        checks.rule_id,
-        intervals.start_event_id as event_id,
-        intervals.started_at as event_timestamp,
-        intervals.start_activity_order as activity_order
-    from checks
-    inner join intervals
-        on
-            checks.case_id = intervals.case_id
-            and checks.rule_id = intervals.rule_id
-    where checks.status = 'pass'
+        case_id,
+        'R03' as rule_id,
+        event_id,
+        event_timestamp,
+        activity_order
+    from letters_flagged
+    where skips_level = 1 or next_skips_level = 1
 
     union all
 
     select
-        checks.case_id,
-        checks.rule_id,
-        intervals.end_event_id as event_id,
-        intervals.ended_at as event_timestamp,
-        intervals.end_activity_order as activity_order
-    from checks
-    inner join intervals
-        on
-            checks.case_id = intervals.case_id
-            and checks.rule_id = intervals.rule_id
-    where checks.status = 'pass' and intervals.end_event_id is not null
+        case_id,
+        'R04' as rule_id,
+        event_id,
+        event_timestamp,
+        activity_order
+    from letters_flagged
+    where too_close = 1 or next_too_close = 1
+
+    union all
+
+    -- R06 violation: the settlement and the letters after it
+    select
+        case_id,
+        'R06' as rule_id,
+        event_id,
+        event_timestamp,
+        activity_order
+    from letters_flagged
+    where after_settlement = 1
+
+    union all
+
+    select
+        case_id,
+        'R06' as rule_id,
+        settled_event_id as event_id,
+        settled_at as event_timestamp,
+        settled_activity_order as activity_order
+    from case_rule_facts
+    where letters_after_settlement > 0
 
     union all
 
@@ -1090,86 +1185,60 @@ evidence_events as (
 
     union all
 
-    -- R06: the settlement, and the letters after it (violation) or the last letter (pass)
+    -- R05, R07 pass: every letter and every dispute / promise event
     select
-        checks.case_id,
-        checks.rule_id,
+        letters_flagged.case_id,
+        interval_facts.rule_id,
         letters_flagged.event_id,
         letters_flagged.event_timestamp,
         letters_flagged.activity_order
-    from checks
+    from interval_facts
     inner join letters_flagged
-        on checks.case_id = letters_flagged.case_id
-    where
-        checks.rule_id = 'R06'
-        and (
-            letters_flagged.after_settlement = 1
-            or (checks.status = 'pass' and letters_flagged.is_last_letter = 1)
-        )
+        on interval_facts.case_id = letters_flagged.case_id
+    where interval_facts.letters_inside is null
 
     union all
 
-    -- R06: the settlement; R08: the write-off
     select
+        intervals.case_id,
+        intervals.rule_id,
+        intervals.start_event_id as event_id,
+        intervals.started_at as event_timestamp,
+        intervals.start_activity_order as activity_order
+    from intervals
+    inner join interval_facts
+        on
+            intervals.case_id = interval_facts.case_id
+            and intervals.rule_id = interval_facts.rule_id
+    where interval_facts.letters_inside is null
+
+    union all
+
+    select
+        intervals.case_id,
+        intervals.rule_id,
+        intervals.end_event_id as event_id,
+        intervals.ended_at as event_timestamp,
+        intervals.end_activity_order as activity_order
+    from intervals
+    inner join interval_facts
+        on
+            intervals.case_id = interval_facts.case_id
+            and intervals.rule_id = interval_facts.rule_id
+    where interval_facts.letters_inside is null and intervals.end_event_id is not null
+
+),
+
+evidence_distinct as (
+
+    -- a letter can fall into two disputes, and a dispute can hold two letters
+    select distinct
         case_id,
-        case when activity_code = 'INVOICE_SETTLED' then 'R06' else 'R08' end as rule_id,
+        rule_id,
         event_id,
         event_timestamp,
         activity_order
-    from milestone_events
-    where occurrence = 1 and activity_code in ('INVOICE_SETTLED', 'INVOICE_WRITTEN_OFF')
-
-    union all
-
-    -- R08: the first final-level letter
-    select
-        final_letters.case_id,
-        'R08' as rule_id,
-        final_letters.event_id,
-        letters.event_timestamp,
-        letters.activity_order
-    from final_letters
-    inner join letters
-        on final_letters.event_id = letters.event_id
-    where final_letters.final_letter_rank = 1
-
-    union all
-
-    -- R09 pass: the first letter; violation: Due Date Passed and the closing event
-    select
-        checks.case_id,
-        checks.rule_id,
-        letters_flagged.event_id,
-        letters_flagged.event_timestamp,
-        letters_flagged.activity_order
-    from checks
-    inner join letters_flagged
-        on
-            checks.case_id = letters_flagged.case_id
-            and letters_flagged.letter_seq = 1
-    where checks.rule_id = 'R09' and checks.status = 'pass'
-
-    union all
-
-    select
-        checks.case_id,
-        checks.rule_id,
-        milestone_events.event_id,
-        milestone_events.event_timestamp,
-        milestone_events.activity_order
-    from checks
-    inner join case_rule_facts
-        on checks.case_id = case_rule_facts.case_id
-    inner join milestone_events
-        on case_rule_facts.case_id = milestone_events.case_id
-    where
-        checks.rule_id = 'R09'
-        and checks.status = 'violation'
-        and milestone_events.occurrence = 1
-        and (
-            milestone_events.activity_code = 'DUE_DATE_PASSED'
-            or milestone_events.event_id = case_rule_facts.closing_event_id
-        )
+    from evidence_events
 
 ),
 
@@ -1181,15 +1250,7 @@ evidence as (
         {{ dbt.listagg('event_id', "','", 'order by event_timestamp, activity_order, event_id') }}
             as evidence_event_ids,
         count(*) as evidence_event_count
-    from (
-        select distinct
-            case_id,
-            rule_id,
-            event_id,
-            event_timestamp,
-            activity_order
-        from evidence_events
-    ) as distinct_evidence
+    from evidence_distinct
     group by case_id, rule_id
 
 ),
@@ -1199,21 +1260,12 @@ final as (
     select
         checks.case_id,
         checks.rule_id,
-        cases.company_code,
-        cases.invoice_id,
-        cases.customer_segment,
-        cases.collector_id,
-        cases.due_date,
-        cast({{ dbt.date_trunc('month', 'cases.due_date') }} as date) as due_month,
-        cases.as_of_date,
+        {%- for column in case_columns + ['due_date', 'as_of_date'] + policy_columns %}
+        checks.{{ column }},
+        {%- endfor %}
         checks.status,
         checks.not_applicable_reason,
-        applicable_policy.policy_id,
-        applicable_policy.policy_version,
-        applicable_policy.policy_company_code,
-        applicable_policy.policy_customer_segment,
-        applicable_policy.policy_valid_from,
-        coalesce(checks.policy_reference_date, cases.due_date) as policy_reference_date,
+        coalesce(checks.policy_reference_date, checks.due_date) as policy_reference_date,
         case checks.rule_id
             when 'R01' then 'first letter too early'
             when 'R02' then 'first letter too late'
@@ -1227,21 +1279,18 @@ final as (
         end as rule_name,
         case when checks.status <> 'not_applicable' then checks.expected_value end as expected_value,
         case when checks.status <> 'not_applicable' then checks.observed_value end as observed_value,
-        case when checks.status <> 'not_applicable' then evidence.evidence_event_ids end as evidence_event_ids,
+        case
+            when checks.status <> 'not_applicable' then coalesce(checks.evidence_event_ids, evidence.evidence_event_ids)
+        end as evidence_event_ids,
         case when checks.status <> 'not_applicable' then checks.expected_days end as expected_days,
         case when checks.status <> 'not_applicable' then checks.observed_days end as observed_days,
         case when checks.status <> 'not_applicable' then checks.deviation_days end as deviation_days,
         case
-            when checks.status <> 'not_applicable' then coalesce(evidence.evidence_event_count, 0) else 0
+            when checks.status <> 'not_applicable'
+                then coalesce(checks.evidence_event_count, evidence.evidence_event_count, 0)
+            else 0
         end as evidence_event_count
     from checks
-    inner join cases
-        on checks.case_id = cases.case_id
-    left join applicable_policy
-        on
-            cases.policy_company_key = applicable_policy.policy_company_key
-            and cases.policy_segment_key = applicable_policy.policy_segment_key
-            and coalesce(checks.policy_reference_date, cases.due_date) = applicable_policy.reference_date
     left join evidence
         on
             checks.case_id = evidence.case_id
