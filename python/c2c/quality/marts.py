@@ -15,19 +15,19 @@ import pandas as pd
 
 from . import rules
 
-EVENT_BATCH_ROWS = 1_000_000
+EVENT_BATCH_ROWS = 500_000
 CASE_BATCH_ROWS = 250_000
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return con.execute("select count(*) from information_schema.tables where table_schema = 'main' "
-                       "and table_name = ?", [table]).fetchone()[0] > 0
+                       "and table_name = ?", [table]).fetchall()[0][0] > 0
 
 
 def event_log_batches(con: duckdb.DuckDBPyConnection, batch_rows: int = EVENT_BATCH_ROWS
                       ) -> Iterator[tuple[str, pd.DataFrame, pd.DataFrame]]:
     """Yield (batch name, events, one row per case with its path facts)."""
-    total = con.execute("select count(*) from event_log").fetchone()[0]
+    total = con.execute("select count(*) from event_log").fetchall()[0][0]
     buckets = max(1, -(-total // batch_rows))
     for bucket in range(buckets):
         events = con.execute(
@@ -58,8 +58,8 @@ def case_paths(events: pd.DataFrame) -> pd.DataFrame:
 
 def cases_batches(con: duckdb.DuckDBPyConnection, batch_rows: int = CASE_BATCH_ROWS
                   ) -> Iterator[tuple[str, pd.DataFrame]]:
-    reader = con.execute("select case_id, status, due_date, settled_at from cases order by case_id"
-                         ).to_arrow_reader(batch_rows)
+    reader = con.sql("select case_id, status, due_date, settled_at from cases order by case_id").to_arrow_reader(
+        batch_rows)
     for number, batch in enumerate(reader, start=1):
         df = batch.to_pandas()
         settled = pd.to_datetime(df["settled_at"]).dt.normalize()

@@ -128,7 +128,7 @@ AMOUNT_LIMIT = 1e12
 EARLIEST_DATE = "1990-01-01"
 LATEST_DATE = "2100-12-31"
 # A HighRadius timestamp: ISO-8601 date and time with a UTC offset (Z, +hh:mm, +hhmm).
-HR_TIMESTAMP_REGEX = r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})\s*$"
+HR_TIMESTAMP_REGEX = r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})\s*$"
 # A table whose rows drop below this share of the previous quality run's count warns.
 ROW_COUNT_DROP_SHARE = 0.5
 

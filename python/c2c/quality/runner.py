@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import numbers
 import os
 import uuid
 from collections import Counter
@@ -59,6 +60,10 @@ class Outcome:
         return self.expectation["meta"]
 
     @property
+    def severity(self) -> str:
+        return self.expectation["severity"]
+
+    @property
     def type(self) -> str:
         return self.expectation["type"]
 
@@ -88,7 +93,7 @@ class Outcome:
         self.unexpected_count += int(res.get("unexpected_count") or 0)
         self.missing_count += int(res.get("missing_count") or 0)
         observed = res.get("observed_value")
-        if isinstance(observed, (int, float)) and not isinstance(observed, bool) and not math.isnan(observed):
+        if _is_number(observed) and not math.isnan(observed):
             self.observed = (self.observed or 0) + float(observed)
         if result.exception_info and result.exception_info.get("raised_exception"):
             self.errors.append(f"{batch_name}: {result.exception_info.get('exception_message')}")
@@ -105,12 +110,16 @@ class Outcome:
             checked = self.element_count - self.missing_count
             what = (f"{self.unexpected_count:,} of {checked:,} outside the expected set "
                     f"({self.unexpected_count / max(checked, 1):.1%}, tolerated {1 - self.mostly:.0%})")
-        text = f"{self.meta['severity']}: {self.meta['column']} {self.type} {what} [{self.meta['rule']}]"
+        text = f"{self.severity}: {self.meta['column']} {self.type} {what} [{self.meta['rule']}]"
         if where:
             text += f" in {where}{more}"
         if self.errors:
             text += f" ({self.errors[0]})"
         return text
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def failing_count(result: Any, rule: str) -> int:
@@ -119,7 +128,7 @@ def failing_count(result: Any, rule: str) -> int:
     if "unexpected_count" in res:
         return int(res["unexpected_count"] or 0)
     observed = res.get("observed_value")
-    if rule != ROW_COUNT_RULE and isinstance(observed, (int, float)) and not isinstance(observed, bool):
+    if rule != ROW_COUNT_RULE and _is_number(observed):
         return int(observed) or 1
     return 1
 
@@ -138,7 +147,7 @@ class SuiteRun:
         return self.suite["name"]
 
     def failed(self, severity: str) -> list[Outcome]:
-        return [o for o in self.outcomes.values() if o.meta["severity"] == severity and not o.success]
+        return [o for o in self.outcomes.values() if o.severity == severity and not o.success]
 
     def summary(self) -> str:
         if self.skipped:
@@ -253,7 +262,7 @@ class Validator:
                     res["observed_value"] = outcome.observed
                 results.append(ExpectationValidationResult(
                     success=outcome.success, expectation_config=base.expectation_config, result=res,
-                    meta={"severity": outcome.meta["severity"], "batches": outcome.batches,
+                    meta={"severity": outcome.severity, "batches": outcome.batches,
                           "failing_batches": [f"{n}: {c}" for n, c in outcome.failing[:50]]}))
             ok = sum(r.success for r in results)
             stats = {"evaluated_expectations": len(results), "successful_expectations": ok,
@@ -291,7 +300,7 @@ def result_rows(runs: Iterable[SuiteRun], stage: str, run_id: str, run_at: datet
             rows.append({
                 "run_id": run_id, "run_at": run_at, "stage": stage, "suite_name": run.name, "table_name": run.table,
                 "expectation_id": exp_id, "expectation_type": o.type, "column_name": o.meta["column"],
-                "rule": o.meta["rule"], "severity": o.meta["severity"],
+                "rule": o.meta["rule"], "severity": o.severity,
                 "status": "passed" if o.success else "failed", "success": o.success,
                 "element_count": o.element_count, "unexpected_count": o.unexpected_count,
                 "unexpected_percent": 100.0 * o.unexpected_count / checked if checked else None,

@@ -2,9 +2,9 @@
 
 ``expectations/landing.<system>.<table>.json`` (one per contract table) and
 ``expectations/marts.<table>.json`` are versioned with the code and ship with the package.
-They are GX suites (``ExpectationSuite.to_json_dict()`` shape); each expectation's ``meta``
-says which batch it reads (``batch``), its ``severity``, the ``column`` a failure is reported
-on and the ``rule`` it implements. Regenerate them after a change of the contract, the rules or
+They are GX suites (``ExpectationSuite.to_json_dict()`` shape); each expectation carries GX's
+``severity`` (critical or warning) and a ``meta`` that says which batch it reads (``batch``),
+the ``column`` a failure is reported on and the ``rule`` it implements. Regenerate them after a change of the contract, the rules or
 the seeds they quote::
 
     python -m c2c.quality.suites
@@ -43,8 +43,8 @@ def _seed_column(seed: str, column: str) -> list[str]:
 def _expectation(suite: str, type_: str, kwargs: dict[str, Any], *, batch: str, severity: str, column: str,
                  rule: str) -> dict[str, Any]:
     key = json.dumps([suite, type_, kwargs, batch], sort_keys=True, default=str)
-    return {"type": type_, "kwargs": kwargs, "meta": {"batch": batch, "severity": severity, "column": column,
-                                                       "rule": rule},
+    return {"type": type_, "kwargs": kwargs, "severity": severity,
+            "meta": {"batch": batch, "column": column, "rule": rule},
             "id": str(uuid.uuid5(_ID_NAMESPACE, key))}
 
 
@@ -71,7 +71,8 @@ def landing_suite(system: str, table: str, columns: dict[str, str], lake_columns
         "(rows)", "row count dropped against the previous run")
     # -- keys
     if is_d365 and "recid" in columns:
-        key = (["company_key"] if "dataareaid" in columns else []) + ["recid", "versionnumber"]
+        # within each file (source_file: a batch may hold several small files); across files below
+        key = (["company_key"] if "dataareaid" in columns else []) + ["recid", "versionnumber", "source_file"]
         for col in ("recid", "versionnumber") + (("dataareaid",) if "dataareaid" in columns else ()):
             add("expect_column_values_to_not_be_null", {"column": col}, ROWS, rules.CRITICAL, col, "key present")
         label = "+".join(["dataareaid"] * ("dataareaid" in columns) + ["recid", "versionnumber"])
@@ -81,7 +82,8 @@ def landing_suite(system: str, table: str, columns: dict[str, str], lake_columns
             ROWS, rules.CRITICAL, label, "key + version unique across files")
         for col in rules.D365_REQUIRED_ON_LIVE_ROWS.get(table, ()):
             add("expect_column_values_to_not_be_null",
-                {"column": col, "row_condition": "is_live==True", "condition_parser": "pandas"}, ROWS, rules.CRITICAL,
+                {"column": col, "row_condition": {"type": "comparison", "column": {"name": "is_live"}, "operator": "==",
+                                                  "parameter": True}}, ROWS, rules.CRITICAL,
                 col, "key present on live rows")
     for col in rules.HR_REQUIRED.get(table, ()) if not is_d365 else ():
         add("expect_column_values_to_not_be_null", {"column": col}, ROWS, rules.CRITICAL, col, "key present")
