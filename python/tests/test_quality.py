@@ -220,6 +220,21 @@ def test_unknown_currency_gives_a_warning(zone_copy, tmp_path):
     assert f"d365/custinvoicejour/{path.name}" in line
 
 
+def test_a_sudden_drop_of_rows_against_the_previous_run_gives_a_warning(zone_copy, tmp_path):
+    first = _gate(zone_copy, tmp_path, tables={"d365/custtrans"}, store=True)
+    assert _failed(first, rules.WARNING) == {}
+    files = sorted((zone_copy / "d365" / "custtrans").glob("*.parquet"))
+    kept = pq.read_metadata(files[0]).num_rows
+    for path in files[1:]:
+        path.unlink()
+    outcome = _gate(zone_copy, tmp_path, tables={"d365/custtrans"}, store=True)
+    assert outcome.exit_code == 0
+    assert _failed(outcome, rules.WARNING) == {
+        ("landing.d365.custtrans", "(rows)", "row count dropped against the previous run"): 1}
+    run = next(r for r in outcome.runs if r.name == "landing.d365.custtrans")
+    assert next(o for o in run.outcomes.values() if o.meta["column"] == "(rows)").observed == kept
+
+
 def test_a_clean_zone_passes_without_warnings(small_clean_zone, tmp_path):
     outcome = _gate(small_clean_zone, tmp_path)
     assert outcome.exit_code == 0

@@ -26,12 +26,14 @@ from typing import Any, Iterator
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import rules
 
 OPTIONAL_TABLES = frozenset({("d365", "srsanalysisenums")})
 _SENTINEL_DATE = pd.Timestamp("1900-01-01")
+_LATEST_NS = pd.Timestamp.max.floor("D")
 # Rows per validation batch (consecutive small files are validated together; a failure is then
 # counted file by file). CSV files are sized by bytes before they are read.
 BATCH_ROWS = 200_000
@@ -69,6 +71,15 @@ def _hash(values: pd.Series) -> np.ndarray:
     return pd.util.hash_pandas_object(values.astype("string"), index=False).to_numpy()
 
 
+def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """values in sorted_keys (a sorted array), by binary search: no re-sorting per file."""
+    if not len(sorted_keys):
+        return np.zeros(len(values), dtype=bool)
+    pos = np.searchsorted(sorted_keys, values)
+    pos[pos == len(sorted_keys)] = 0
+    return sorted_keys[pos] == values
+
+
 def _company(values: pd.Series) -> pd.Series:
     return values.astype("string").str.strip().str.upper()
 
@@ -94,13 +105,13 @@ class ReferenceSets:
                     continue
                 df = df[df[column].notna()]
                 parts.append(_hash(_ref_key(df, column, "dataareaid" if by_company else None)))
-            out.keys[(table, column, by_company)] = np.unique(np.concatenate(parts)) if parts else np.array([], "uint64")
+            out.keys[(table, column, by_company)] = np.sort(np.concatenate(parts)) if parts else np.array([], "uint64")
         return out
 
     def flags(self, df: pd.DataFrame, ref: rules.Reference) -> pd.Series:
         values = df[ref.column]
         known = self.keys[(ref.ref_table, ref.ref_column, ref.company_column is not None)]
-        found = np.isin(_hash(_ref_key(df, ref.column, ref.company_column)), known)
+        found = _member(_hash(_ref_key(df, ref.column, ref.company_column)), known)
         return pd.Series(np.where(values.isna().to_numpy(), None, found), index=df.index, dtype="object")
 
 
@@ -198,6 +209,9 @@ def inventory(tf: TableFiles) -> tuple[pd.DataFrame, dict[str, Any]]:
 
 def _read_parquet(path: Path, columns: list[str]) -> pd.DataFrame:
     table = pq.read_table(path, columns=columns)
+    for i, fld in enumerate(table.schema):  # decimals as floats: GX compares those vectorised
+        if pa.types.is_decimal(fld.type):
+            table = table.set_column(i, fld.name, table.column(i).cast(pa.float64()))
     return table.to_pandas(date_as_object=False, timestamp_as_object=False)
 
 
@@ -209,13 +223,12 @@ def _csv_columns(declared: list[str]) -> str:
     return "{" + ", ".join(f"'{c}': 'varchar'" for c in declared) + "}"
 
 
-def _read_csv(path: Path, declared: list[str], needed: list[str]) -> pd.DataFrame:
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, declared: list[str], needed: list[str]) -> pd.DataFrame:
     """The rows of one CSV file as the build reads them; malformed lines are left out (and
     counted by ``malformed_lines``)."""
     select = ", ".join(f'nullif(trim("{c}"), \'\') as "{c}"' for c in needed)
-    with duckdb.connect() as con:
-        return con.execute(f"select {select} from read_csv(?, columns={_csv_columns(declared)}, {_CSV_OPTIONS}, "
-                           "ignore_errors=true)", [str(path)]).df()
+    return con.execute(f"select {select} from read_csv(?, columns={_csv_columns(declared)}, {_CSV_OPTIONS}, "
+                       "ignore_errors=true)", [str(path)]).df()
 
 
 def malformed_lines(paths: list[Path], declared: list[str]) -> dict[Path, int]:
@@ -243,6 +256,7 @@ def row_batches(tf: TableFiles, suite: dict[str, Any], files: pd.DataFrame, sche
     (a large file is a batch of its own). Marks a file unreadable in ``files`` when reading its
     rows fails, and sets its malformed-line count."""
     seen: list[np.ndarray] = []
+    con = duckdb.connect()  # one connection for the CSV files of the table
     pending: list[pd.DataFrame] = []
     pending_rows = 0
 
@@ -261,7 +275,7 @@ def row_batches(tf: TableFiles, suite: dict[str, Any], files: pd.DataFrame, sche
             yield flush()
             pending, pending_rows = [], 0
         try:
-            df = _read_rows(tf, suite, path, row["file"], schema)
+            df = _read_rows(tf, suite, path, row["file"], schema, con)
         except Exception as exc:
             files.at[i, "is_readable"] = False
             files.at[i, "error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
@@ -276,16 +290,18 @@ def row_batches(tf: TableFiles, suite: dict[str, Any], files: pd.DataFrame, sche
         df["source_file"] = row["file"]
         pending.append(df)
         pending_rows += len(df)
+    con.close()
     if pending:
         yield flush()
 
 
-def _read_rows(tf: TableFiles, suite: dict[str, Any], path: Path, rel: str, schema: dict[str, Any]) -> pd.DataFrame:
+def _read_rows(tf: TableFiles, suite: dict[str, Any], path: Path, rel: str, schema: dict[str, Any],
+               con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     needed = needed_columns(suite, list(tf.columns))
     if tf.system == "d365":
         df = _read_parquet(path, needed_columns(suite, schema[rel]))
     else:
-        df = _read_csv(path, list(tf.columns), needed)
+        df = _read_csv(con, path, list(tf.columns), needed)
         for col in needed:  # numbers as numbers; a value that does not parse is left to staging
             if tf.columns.get(col) in ("decimal", "integer", "bigint"):
                 df[col] = pd.to_numeric(df[col], errors="coerce")
@@ -296,8 +312,16 @@ def _read_rows(tf: TableFiles, suite: dict[str, Any], path: Path, rel: str, sche
 
 def _d365_derived(df: pd.DataFrame, tf: TableFiles, seen: list[np.ndarray]) -> pd.DataFrame:
     for col, type_ in tf.columns.items():
-        if type_ in ("date", "timestamp") and col in df and pd.api.types.is_datetime64_any_dtype(df[col]):
-            df[col] = df[col].mask(df[col] == _SENTINEL_DATE)
+        if col not in df:
+            continue
+        if type_ in ("date", "timestamp") and pd.api.types.is_datetime64_any_dtype(df[col]):
+            # nanosecond precision, which GX compares vectorised; dates past its range (2262)
+            # are out of range anyway and kept as the latest representable instant
+            values = df[col].mask(df[col] == _SENTINEL_DATE)
+            values = values.mask(values > _LATEST_NS, _LATEST_NS)
+            df[col] = values.astype("datetime64[ns]")
+        elif type_ == "decimal" and df[col].dtype == object:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
     if "isdelete" in df:
         df["is_live"] = (df["isdelete"].fillna(0) != 1).astype(bool)
     if "dataareaid" in df:
@@ -310,9 +334,11 @@ def _d365_derived(df: pd.DataFrame, tf: TableFiles, seen: list[np.ndarray]) -> p
         for p in parts[1:]:
             key = key + "\x1f" + p
         h = _hash(key)
-        earlier = np.concatenate(seen) if seen else np.array([], dtype="uint64")
-        fresh = ~np.isin(h, earlier)
+        earlier = seen[0] if seen else np.array([], dtype="uint64")
+        fresh = ~_member(h, earlier)
         df["key_version_not_in_earlier_file"] = pd.Series(np.where(key.isna().to_numpy(), None, fresh),
                                                           index=df.index, dtype="object")
-        seen.append(np.unique(h))
+        merged = np.concatenate([earlier, np.sort(h)])
+        merged.sort(kind="stable")  # two sorted runs: a merge
+        seen[:] = [merged]
     return df

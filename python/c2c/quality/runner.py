@@ -304,7 +304,8 @@ def result_rows(runs: Iterable[SuiteRun], stage: str, run_id: str, run_at: datet
                 "status": "passed" if o.success else "failed", "success": o.success,
                 "element_count": o.element_count, "unexpected_count": o.unexpected_count,
                 "unexpected_percent": 100.0 * o.unexpected_count / checked if checked else None,
-                "observed_value": None if o.observed is None else f"{o.observed:g}",
+                "observed_value": None if o.observed is None else (
+                    str(int(o.observed)) if float(o.observed).is_integer() else repr(float(o.observed))),
                 "batch_count": o.batches, "failing_batch_count": len(o.failing),
                 "failing_batches": "; ".join(f"{n}: {c}" for n, c in o.failing[:MAX_NAMED_BATCHES]) or None,
                 "message": None if o.success else o.message()})
