@@ -80,7 +80,7 @@ def run_quality(stage: str, raw_root: Path, db_path: Path, docs_dir: Path, store
         if con is not None:
             con.execute("set memory_limit = '2GB'")
         if stage in ("landing", "all"):
-            runs_by_stage["landing"] = run_landing(raw_root, validator, previous_row_counts(con) if store else {},
+            runs_by_stage["landing"] = run_landing(raw_root, validator, previous_row_counts(con),
                                                    progress, tables)
         if stage in ("marts", "all"):
             runs_by_stage["marts"] = run_marts(con, validator, progress)
