@@ -108,3 +108,13 @@ def test_pseudonymised_names_are_stable_and_hide_the_originals(built_clean, zone
     original = _log(built_clean)
     persons = original.resource_type != "system"
     assert not set(original.loc[persons, "resource"].dropna()) & set(people["resource"].dropna())
+    # a collector keeps one id across the marts: cases.collector_id is pseudonymised as the log's resources
+    same_event = original[["event_id", "resource"]].merge(people[["event_id", "resource"]], on="event_id",
+                                                          suffixes=("", "_pseudo"))
+    pseudonym_of = dict(zip(same_event.resource, same_event.resource_pseudo))
+    collectors = plain[["case_id", "collector_id"]].merge(pseudo[["case_id", "collector_id"]], on="case_id",
+                                                          suffixes=("", "_pseudo")).dropna()
+    assert not set(collectors.collector_id) & set(collectors.collector_id_pseudo), "a collector id is still visible"
+    known = collectors[collectors.collector_id.isin(pseudonym_of)]
+    assert len(known) > 0
+    assert (known.collector_id.map(pseudonym_of) == known.collector_id_pseudo).all(), "a collector has two pseudonyms"

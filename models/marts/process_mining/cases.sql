@@ -100,7 +100,9 @@ final as (
         invoices.payment_terms_id,
         customers.payment_terms_days,
         invoices.collections_system,
-        coalesce(customers.collector_id, event_facts.last_collector) as collector_id,
+        -- the event log's resources are already pseudonymised; the customer's collector id is
+        -- pseudonymised the same way, so one collector has one id under pseudonymise: true
+        coalesce({{ pseudonymise('customers.collector_id', 'worker') }}, event_facts.last_collector) as collector_id,
         invoices.invoice_origin,
         invoices.invoice_date,
         invoices.due_date,
