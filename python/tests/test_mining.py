@@ -12,7 +12,6 @@ import pytest
 from c2c.mining import (
     CONFORMANCE_COLUMNS,
     DISCOVERED_MODEL_COLUMNS,
-    TEMPORAL_DEVIATION_COLUMNS,
     TEMPORAL_PROFILE_COLUMNS,
     discover_model,
     load_normative_net,
@@ -198,29 +197,38 @@ def _events(durations_days: dict[str, float]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["case_id", "activity_code", "event_timestamp", "activity_order", "event_id"])
 
 
-def test_temporal_profile_flags_the_case_beyond_zeta():
+def test_temporal_profile_is_pm4py_mean_and_sample_stdev():
     durations = {f"c{i:02d}": 30 + (i % 5) for i in range(40)}
     durations["late"] = 120
-    profile, deviations = temporal_profile(_events(durations), zeta=3.0)
+    profile = temporal_profile(_events(durations), zeta=3.0, cases_in_log=100)
     assert list(profile.columns) == list(TEMPORAL_PROFILE_COLUMNS)
-    assert list(deviations.columns) == list(TEMPORAL_DEVIATION_COLUMNS)
-    row = profile.set_index(["source_activity", "target_activity"]).loc[("INVOICE_POSTED", "PAYMENT_RECEIVED")]
+    assert profile[["source_activity", "target_activity"]].values.tolist() == [["INVOICE_POSTED", "PAYMENT_RECEIVED"]]
+    row = profile.iloc[0]
     values = pd.Series(list(durations.values()), dtype="float64") * 86400
     assert row["mean_seconds"] == pytest.approx(values.mean())
     assert row["stdev_seconds"] == pytest.approx(values.std())  # pm4py: sample standard deviation
-    assert row["cases_observed"] == 41 and row["cases_deviating"] == 1
-    assert deviations["case_id"].tolist() == ["late"]
-    dev = deviations.iloc[0]
-    assert dev["is_slower"] and dev["observed_seconds"] == 120 * 86400
-    assert dev["zeta_score"] == pytest.approx((120 * 86400 - values.mean()) / values.std())
-    # a looser zeta lets it pass
-    assert temporal_profile(_events(durations), zeta=10.0)[1].empty
+    assert row["stdev_days"] == pytest.approx(values.std() / 86400)
+    assert row["cases_observed"] == 41 and row["cases_in_sample"] == 41 and row["cases_in_log"] == 100
+    assert row["zeta"] == 3.0
 
 
-def test_temporal_profile_on_no_events_returns_typed_empty_frames():
-    profile, deviations = temporal_profile(_events({}), zeta=3.0)
+def test_temporal_profile_counts_every_ordered_pair_and_repeats():
+    # A, B, A in one case: the pairs of events are A→B, A→A and B→A (the last A has no later event)
+    start = datetime(2024, 3, 1, 9)
+    rows = [("x", act, start + timedelta(days=d), 10, f"x{i}") for i, (act, d) in enumerate([("A", 0), ("B", 2), ("A", 5)])]
+    events = pd.DataFrame(rows, columns=["case_id", "activity_code", "event_timestamp", "activity_order", "event_id"])
+    profile = temporal_profile(events).set_index(["source_activity", "target_activity"])
+    assert sorted(profile.index) == [("A", "A"), ("A", "B"), ("B", "A")]
+    assert profile.loc[("A", "B"), "mean_seconds"] == 2 * 86400
+    assert profile.loc[("A", "A"), "stdev_seconds"] == 0  # seen once: pm4py fills 0
+    assert (profile["cases_observed"] == 1).all()
+
+
+def test_temporal_profile_on_no_events_returns_a_typed_empty_frame():
+    profile = temporal_profile(_events({}), zeta=3.0)
     assert profile.empty and list(profile.columns) == list(TEMPORAL_PROFILE_COLUMNS)
-    assert deviations.empty and list(deviations.columns) == list(TEMPORAL_DEVIATION_COLUMNS)
+    with pytest.raises(ValueError, match="temporal_profile_zeta"):
+        temporal_profile(_events({"a": 1}), zeta=0)
 
 
 def test_sample_is_bounded_deterministic_and_independent_of_order():
@@ -235,7 +243,7 @@ def test_sample_is_bounded_deterministic_and_independent_of_order():
 
 # --- end to end on a simulated landing zone ---------------------------------------------------
 
-MODELS = ("pm_discovered_model", "pm_variant_conformance", "pm_temporal_profile", "pm_temporal_deviations")
+MODELS = ("pm_discovered_model", "pm_variant_conformance")
 
 
 @pytest.fixture(scope="module")

@@ -7,24 +7,16 @@ lines and the logic is tested with pytest. pm4py is imported inside the function
 from .variants import variant_traces
 from .discovery import DISCOVERED_MODEL_COLUMNS, discover_model
 from .conformance import CONFORMANCE_COLUMNS, NORMATIVE_BPMN, load_normative_net, variant_conformance
-from .temporal import (
-    TEMPORAL_DEVIATION_COLUMNS,
-    TEMPORAL_PROFILE_COLUMNS,
-    sample_case_ids,
-    temporal_deviations,
-    temporal_profile,
-)
+from .temporal import TEMPORAL_PROFILE_COLUMNS, sample_case_ids, temporal_profile
 
 __all__ = [
     "CONFORMANCE_COLUMNS",
     "DISCOVERED_MODEL_COLUMNS",
     "NORMATIVE_BPMN",
-    "TEMPORAL_DEVIATION_COLUMNS",
     "TEMPORAL_PROFILE_COLUMNS",
     "discover_model",
     "load_normative_net",
     "sample_case_ids",
-    "temporal_deviations",
     "temporal_profile",
     "variant_conformance",
     "variant_traces",

@@ -1,13 +1,15 @@
-"""pm4py's temporal profile over activity pairs, and the cases that deviate from it.
+"""pm4py's temporal profile over activity pairs.
 
 The temporal profile is, for every pair of activities (a, b) where b follows a somewhere later
-in a case, the mean and the standard deviation of the time from a to b. A case deviates when
-such a time lies more than zeta standard deviations from the mean.
+in a case, the mean and the (sample) standard deviation of the time from a to b over every
+such pair of events. pm4py discovers it from events, at a cost that grows with the square of
+the case length times the cases; to keep it bounded whatever the size of the log, it runs on a
+deterministic sample of at most `max_cases` cases (chosen by a stable hash of the case id, so
+the same log gives the same sample); with fewer cases than that, on every case.
 
-Cost: pm4py computes both from events, and its cost grows with the square of the case length
-times the cases. To keep it bounded whatever the size of the log, it runs on a deterministic
-sample of at most `max_cases` cases (chosen by a stable hash of the case id, so the same log
-gives the same sample); with fewer cases than that, on every case.
+Which cases deviate from the profile (a time more than zeta standard deviations from the mean)
+is checked on every case of the log in SQL (the mart pm_temporal_deviations), by the rule of
+pm4py's temporal-profile conformance.
 """
 
 from __future__ import annotations
@@ -25,24 +27,9 @@ TEMPORAL_PROFILE_COLUMNS: dict[str, str] = {
     "stdev_seconds": "float64",
     "mean_days": "float64",
     "stdev_days": "float64",
-    "zeta": "float64",
     "cases_observed": "int64",
-    "cases_deviating": "int64",
-    "deviating_case_share": "float64",
     "cases_in_sample": "int64",
     "cases_in_log": "int64",
-}
-
-TEMPORAL_DEVIATION_COLUMNS: dict[str, str] = {
-    "case_id": "string",
-    "source_activity": "string",
-    "target_activity": "string",
-    "observed_seconds": "float64",
-    "mean_seconds": "float64",
-    "stdev_seconds": "float64",
-    "zeta_score": "float64",
-    "is_slower": "bool",
-    "occurrences": "int64",
     "zeta": "float64",
 }
 
@@ -80,21 +67,6 @@ def _discover(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[float, float]]
                                            case_id_key="case:concept:name")
 
 
-def _deviations(frame: pd.DataFrame, profile, zeta: float) -> pd.DataFrame:
-    import pm4py
-
-    results = pm4py.conformance_temporal_profile(frame, profile, zeta=zeta, activity_key="concept:name",
-                                                 timestamp_key="time:timestamp", case_id_key="case:concept:name",
-                                                 return_diagnostics_dataframe=False)
-    cases = pd.unique(frame["case:concept:name"])  # pm4py reports the cases in this order
-    rows = [
-        (case_id, a, b, float(seconds), float(score))
-        for case_id, deviations in zip(cases, results)
-        for a, b, seconds, score in deviations
-    ]
-    return pd.DataFrame(rows, columns=["case_id", "source_activity", "target_activity", "observed_seconds", "zeta_score"])
-
-
 def _pairs_per_case(frame: pd.DataFrame) -> pd.DataFrame:
     """Distinct (case, a, b) with b after a in the case: how many cases observed each pair.
 
@@ -109,64 +81,32 @@ def _pairs_per_case(frame: pd.DataFrame) -> pd.DataFrame:
     return pairs
 
 
-def temporal_profile(events: pd.DataFrame, zeta: float = 3.0, cases_in_log: int | None = None
-                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(profile, deviations) from the events of the sampled cases.
+def temporal_profile(events: pd.DataFrame, zeta: float = 3.0, cases_in_log: int | None = None) -> pd.DataFrame:
+    """The temporal profile of the sampled cases' events: one row per activity pair.
 
-    profile: one row per activity pair; deviations: one row per case and pair whose time lies
-    beyond zeta standard deviations (the largest such occurrence when the pair repeats).
+    events: the events of the sampled cases (EVENT_COLUMNS); they are put in the ordering rule
+    before pm4py sees them. zeta is carried on every row for the SQL check of every case.
     """
     if zeta <= 0:
         raise ValueError(f"temporal_profile_zeta must be greater than 0, got {zeta}")
     if events.empty:
-        return empty_frame(TEMPORAL_PROFILE_COLUMNS), empty_frame(TEMPORAL_DEVIATION_COLUMNS)
+        return empty_frame(TEMPORAL_PROFILE_COLUMNS)
     frame = _pm4py_frame(events)
     sample_size = int(frame["case:concept:name"].nunique())
     profile = _discover(frame)
     if not profile:
-        return empty_frame(TEMPORAL_PROFILE_COLUMNS), empty_frame(TEMPORAL_DEVIATION_COLUMNS)
+        return empty_frame(TEMPORAL_PROFILE_COLUMNS)
     prof = pd.DataFrame(
         [(a, b, float(m), float(s)) for (a, b), (m, s) in profile.items()],
         columns=["source_activity", "target_activity", "mean_seconds", "stdev_seconds"],
     )
-    raw = _deviations(frame, profile, zeta)
-    if raw.empty:
-        dev = empty_frame(TEMPORAL_DEVIATION_COLUMNS)
-    else:
-        raw["abs_score"] = raw["zeta_score"].abs()
-        raw = raw.sort_values(["case_id", "source_activity", "target_activity", "abs_score", "observed_seconds"],
-                              ascending=[True, True, True, False, False], kind="mergesort")
-        occurrences = raw.groupby(["case_id", "source_activity", "target_activity"]).size().rename("occurrences")
-        dev = raw.drop_duplicates(["case_id", "source_activity", "target_activity"]).merge(
-            occurrences.reset_index(), on=["case_id", "source_activity", "target_activity"])
-        dev = dev.merge(prof, on=["source_activity", "target_activity"])
-        dev["is_slower"] = dev["observed_seconds"] > dev["mean_seconds"]
-        # pm4py reports a deviation from a zero standard deviation with the score sys.maxsize
-        dev["zeta_score"] = dev["zeta_score"].where(dev["stdev_seconds"] > 0)
-        dev["zeta"] = float(zeta)
-        dev = dev[list(TEMPORAL_DEVIATION_COLUMNS)].astype(TEMPORAL_DEVIATION_COLUMNS).reset_index(drop=True)
-
     observed = _pairs_per_case(frame).groupby(["source_activity", "target_activity"]).size().rename("cases_observed")
-    deviating = (dev.groupby(["source_activity", "target_activity"]).size().rename("cases_deviating")
-                 if not dev.empty else pd.Series(dtype="int64", name="cases_deviating"))
     prof = prof.merge(observed.reset_index(), on=["source_activity", "target_activity"], how="left")
-    prof = prof.merge(deviating.reset_index(), on=["source_activity", "target_activity"], how="left") \
-        if not dev.empty else prof.assign(cases_deviating=0)
     prof["cases_observed"] = prof["cases_observed"].fillna(0).astype("int64")
-    prof["cases_deviating"] = prof["cases_deviating"].fillna(0).astype("int64")
-    prof["deviating_case_share"] = prof["cases_deviating"] / prof["cases_observed"].where(prof["cases_observed"] > 0)
-    prof["deviating_case_share"] = prof["deviating_case_share"].fillna(0.0)
     prof["mean_days"] = prof["mean_seconds"] / 86400.0
     prof["stdev_days"] = prof["stdev_seconds"] / 86400.0
     prof["zeta"] = float(zeta)
     prof["cases_in_sample"] = sample_size
     prof["cases_in_log"] = int(cases_in_log) if cases_in_log is not None else sample_size
     prof = prof[list(TEMPORAL_PROFILE_COLUMNS)].astype(TEMPORAL_PROFILE_COLUMNS)
-    prof = prof.sort_values(["source_activity", "target_activity"], kind="mergesort").reset_index(drop=True)
-    dev = dev.sort_values(["case_id", "source_activity", "target_activity"], kind="mergesort").reset_index(drop=True)
-    return prof, dev
-
-
-def temporal_deviations(events: pd.DataFrame, zeta: float = 3.0) -> pd.DataFrame:
-    """The deviations part of temporal_profile."""
-    return temporal_profile(events, zeta)[1]
+    return prof.sort_values(["source_activity", "target_activity"], kind="mergesort").reset_index(drop=True)
