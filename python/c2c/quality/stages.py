@@ -12,7 +12,7 @@ from c2c.contract import load_contract
 from . import rules, suites
 from .landing import ReferenceSets, inventory, row_batches, table_files
 from .marts import cases_batches, event_log_batches, table_exists
-from .runner import Outcome, SuiteRun, Validator
+from .runner import ROW_COUNT_RULE, Outcome, SuiteRun, Validator
 
 Progress = Callable[[str], None] | None
 
@@ -55,8 +55,7 @@ def run_landing(root: Path, validator: Validator, previous_rows: dict[str, float
         validator.validate(run, suites.FILES, "files", inv, params)
         # a per-file expectation failing on the inventory names the files, not "files"
         for outcome in run.outcomes.values():
-            if outcome.meta["batch"] == suites.FILES and outcome.failing and outcome.meta["rule"] != \
-                    "row count dropped against the previous run":
+            if outcome.meta["batch"] == suites.FILES and outcome.failing and outcome.meta["rule"] != ROW_COUNT_RULE:
                 column = outcome.expectation["kwargs"]["column"]
                 bad = inv[inv[column].notna()] if outcome.type == "expect_column_values_to_be_null" else (
                     inv[inv[column] != True] if column == "is_readable" else inv[inv[column] > 0])  # noqa: E712
