@@ -215,7 +215,8 @@ def test_temporal_profile_is_pm4py_mean_and_sample_stdev():
 def test_temporal_profile_counts_every_ordered_pair_and_repeats():
     # A, B, A in one case: the pairs of events are A→B, A→A and B→A (the last A has no later event)
     start = datetime(2024, 3, 1, 9)
-    rows = [("x", act, start + timedelta(days=d), 10, f"x{i}") for i, (act, d) in enumerate([("A", 0), ("B", 2), ("A", 5)])]
+    steps = [("A", 0), ("B", 2), ("A", 5)]
+    rows = [("x", act, start + timedelta(days=d), 10, f"x{i}") for i, (act, d) in enumerate(steps)]
     events = pd.DataFrame(rows, columns=["case_id", "activity_code", "event_timestamp", "activity_order", "event_id"])
     profile = temporal_profile(events).set_index(["source_activity", "target_activity"])
     assert sorted(profile.index) == [("A", "A"), ("A", "B"), ("B", "A")]
