@@ -9,5 +9,6 @@ def model(dbt, session):
 
     steps = dbt.ref("pm_variant_steps").project("variant_id, step_number, activity_code").df()
     variants = dbt.ref("pm_variants").project("variant_id, case_count").df()
-    noise = float(dbt.config.get("im_noise_threshold") or 0.0)
-    return discover_model(steps, variants, noise_threshold=noise)
+    # dbt sees which config keys a model reads only in calls that are not nested in an expression
+    noise = dbt.config.get("im_noise_threshold", 0.0)
+    return discover_model(steps, variants, noise_threshold=float(noise or 0.0))
