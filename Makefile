@@ -24,7 +24,7 @@ SQL_DIRS = $(foreach dir,models macros analyses tests,$(if $(shell find $(dir) -
 TIME = $(if $(wildcard /usr/bin/time),/usr/bin/time -v,time)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install demo test pytest dbt-test lint bench bench-simulate bench-dbt clean distclean
+.PHONY: help venv install demo test pytest dbt-test lint bench bench-simulate bench-dbt bench-pm bench-quality clean distclean
 
 help:
 	@echo "make demo            simulate a landing zone ($(DEMO_RAW)) and build it into $(C2C_DUCKDB_PATH)"
@@ -32,6 +32,8 @@ help:
 	@echo "make lint            SQL lint (sqlfluff)"
 	@echo "make bench-simulate  time the simulator on 1,000,000 invoices"
 	@echo "make bench-dbt       time dbt builds (event log, marts, an incremental day) on that landing zone"
+	@echo "make bench-pm        the SQL process-mining marts against pm4py on the database bench-dbt built"
+	@echo "make bench-quality   time the quality gate (landing zone and marts) on that landing zone"
 	@echo "make install         create .venv and install the project (done by the targets above)"
 	@echo "make clean           remove data/, target/ and logs/ (keeps .venv)"
 	@echo "make distclean       clean, and remove .venv and Python build files"
@@ -53,14 +55,21 @@ $(INSTALLED): pyproject.toml constraints.txt
 demo: $(INSTALLED)
 	$(BIN)/c2c simulate --invoices 20000 --seed 42 --out $(DEMO_RAW) --faults default
 	@mkdir -p $(dir $(C2C_DUCKDB_PATH))
+	@# landing-zone gate: stops before dbt on a critical problem; warnings are reported only
+	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(BIN)/c2c quality --stage landing
 	@# build loads the seeds, then runs every model and test in dependency order
 	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(DBT) build $(DBT_FLAGS)
+	@# mart suites: read the database read-only, then store their results with the landing ones
+	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(BIN)/c2c quality --stage marts
+	@# the quality marts then show both runs
+	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(DBT) run $(DBT_FLAGS) --select stg_quality__dq_validation_results+
 	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(DBT) docs generate $(DBT_FLAGS)
 	@echo
 	@echo "Done. Results:"
 	@echo "  landing zone (simulated)  $(DEMO_RAW)/"
 	@echo "  DuckDB database           $(C2C_DUCKDB_PATH)   (open with: $(BIN)/python -c \"import duckdb; duckdb.connect('$(C2C_DUCKDB_PATH)').sql('show all tables').show()\")"
 	@echo "  dbt docs and artefacts    target/   (browse with: $(DBT) docs serve $(DBT_FLAGS))"
+	@echo "  data-quality Data Docs    target/quality/data_docs/index.html"
 
 # One after the other (not as prerequisites): under make -j the steps would share data/ci.
 test: $(INSTALLED)
@@ -80,11 +89,19 @@ lint: $(INSTALLED)
 	@mkdir -p $(CI_DIR)
 	$(if $(SQL_DIRS),$(CI_ENV) $(BIN)/sqlfluff lint $(SQL_DIRS),@echo "no SQL files to lint")
 
-bench: bench-simulate bench-dbt
+bench: bench-simulate bench-dbt bench-pm bench-quality
 
 # Reuses the landing zone of bench-simulate (data/bench/raw) when it is there.
 bench-dbt: $(INSTALLED)
 	$(BIN)/python -m c2c.bench.dbt_build --invoices 1000000 --seed 1 --work data/bench
+
+# The SQL process-mining marts against pm4py, on the database bench-dbt built.
+bench-pm: $(INSTALLED)
+	$(BIN)/python -m c2c.bench.pm_sql_vs_pm4py --db data/bench/full.duckdb --work data/bench/pm
+
+# The quality gate (landing zone and marts) on the landing zone and database of bench-dbt.
+bench-quality: $(INSTALLED)
+	C2C_RAW_ROOT=data/bench/raw C2C_DUCKDB_PATH=data/bench/full.duckdb $(TIME) $(BIN)/c2c quality --stage all --no-store --docs-dir data/bench/quality_docs --quiet
 
 bench-simulate: $(INSTALLED)
 	$(TIME) $(BIN)/c2c simulate --invoices 1000000 --seed 1 --out data/bench/raw --faults default
