@@ -10,7 +10,9 @@ the operating system's accounting of that child) are measured:
 3. ``dbt build --selector event_log``: staging, quarantine, event emitters, ``event_log`` and
    ``cases`` with all their tests, on an empty database;
 4. ``dbt build`` of the collections marts (models/intermediate/collections,
-   models/marts/collections) on top of it, and of the process-mining marts;
+   models/marts/collections) on top of it, and of the process-mining marts; then, in a second
+   database, the event log and the collections marts in one ``dbt build`` (what the
+   collections marts add to a build);
 5. an incremental day: the landing zone cut one day before its last lake time is built in a
    second database, then ``dbt build --selector event_log`` on the whole zone updates it.
 
@@ -90,6 +92,14 @@ def main(argv: list[str] | None = None) -> int:
         ("process_mining", "dbt build of the pm_* marts",
          dbt_cmd("build", "--select", "path:models/marts/process_mining", "path:models/intermediate/process_mining",
                  "--exclude", "event_log", "cases", name="full"), raw, full, None),
+    ]
+    combined = work / "combined.duckdb"
+    steps += [
+        ("combined_seed", "dbt seed (second database)", dbt_cmd("seed", name="combined"), raw, combined, "fresh"),
+        ("combined", "dbt build of the event log and the collections marts in one command",
+         dbt_cmd("build", "--select", "+event_log", "+cases", "path:models/intermediate/collections",
+                 "path:models/marts/collections", "--indirect-selection", "cautious", name="combined"),
+         raw, combined, None),
     ]
     if not args.skip_incremental:
         cut_zone, inc = work / "raw_day_before", work / "incremental.duckdb"
