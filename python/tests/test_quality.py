@@ -241,6 +241,15 @@ def test_a_clean_zone_passes_without_warnings(small_clean_zone, tmp_path):
     assert _failed(outcome, rules.CRITICAL) == {} and _failed(outcome, rules.WARNING) == {}
 
 
+def test_default_docs_folder_is_relative_to_the_working_directory(small_clean_zone, tmp_path, monkeypatch, capsys):
+    # `make demo` runs the gate with the default --docs-dir, a relative path
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("C2C_RAW_ROOT", str(small_clean_zone))
+    code = main(["quality", "--stage", "landing", "--no-store", "--quiet"])
+    assert code == 0, capsys.readouterr()
+    assert (tmp_path / "target" / "quality" / "data_docs" / "index.html").is_file()
+
+
 # -- marts ---------------------------------------------------------------------------------
 
 def test_mart_suites_pass_on_a_built_zone_and_catch_a_case_without_its_invoice(built_default, tmp_path):

@@ -230,6 +230,7 @@ class Validator:
         from great_expectations.data_context.types.resource_identifiers import (
             ExpectationSuiteIdentifier, ValidationResultIdentifier)
 
+        docs_dir = Path(docs_dir).resolve()  # GX's site store takes absolute paths only
         docs_dir.mkdir(parents=True, exist_ok=True)
         site = "c2c_quality"
         if site not in (self.context.get_site_names() or []):
