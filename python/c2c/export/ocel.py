@@ -345,21 +345,14 @@ def _write_json(con, out: Path, progress: Callable[[int], None] | None, batch_si
             group by all
             order by objects.object_type, objects.object_id
         """)
-        names = [d[0] for d in cur.description]
-        first = True
-        while rows := cur.fetchmany(batch_size):
-            parts = []
-            for r in rows:
-                rec = dict(zip(names, r))
-                t = rec["object_type"]
-                attrs = [{"name": a, "time": INITIAL_TIME, "value": rec[a]}
-                         for a, _ in OBJECT_ATTRIBUTES.get(t, RECORD_ATTRIBUTES) if rec[a] is not None]
-                obj = {"id": rec["object_id"], "type": t, "attributes": attrs, "relationships": rec["rels"] or []}
-                parts.append(("\n" if first else ",\n") + json.dumps(obj, ensure_ascii=False))
-                first = False
-            fh.write("".join(parts))
-            if progress:
-                progress(len(rows))
+
+        def json_object(rec: dict) -> dict:
+            t = rec["object_type"]
+            attrs = [{"name": a, "time": INITIAL_TIME, "value": rec[a]}
+                     for a, _ in OBJECT_ATTRIBUTES.get(t, RECORD_ATTRIBUTES) if rec[a] is not None]
+            return {"id": rec["object_id"], "type": t, "attributes": attrs, "relationships": rec["rels"] or []}
+
+        _write_json_items(fh, cur, json_object, batch_size, progress)
         fh.write('\n],\n"events": [')
         cur = con.execute(f"""
             with events as ({EVENTS_QUERY.replace('order by event_timestamp, ocel_event_id', '')}),
@@ -372,21 +365,30 @@ def _write_json(con, out: Path, progress: Callable[[int], None] | None, batch_si
             from events left join rels on events.ocel_event_id = rels.ocel_event_id
             order by events.event_time, events.ocel_event_id
         """)
-        names = [d[0] for d in cur.description]
-        first = True
-        while rows := cur.fetchmany(batch_size):
-            parts = []
-            for r in rows:
-                rec = dict(zip(names, r))
-                attrs = [{"name": a, "value": rec[a]} for a, _ in EVENT_ATTRIBUTES if rec[a] is not None]
-                event = {"id": rec["ocel_event_id"], "type": rec["activity"], "time": rec["event_time"],
-                         "attributes": attrs, "relationships": rec["rels"] or []}
-                parts.append(("\n" if first else ",\n") + json.dumps(event, ensure_ascii=False))
-                first = False
-            fh.write("".join(parts))
-            if progress:
-                progress(len(rows))
+
+        def json_event(rec: dict) -> dict:
+            attrs = [{"name": a, "value": rec[a]} for a, _ in EVENT_ATTRIBUTES if rec[a] is not None]
+            return {"id": rec["ocel_event_id"], "type": rec["activity"], "time": rec["event_time"],
+                    "attributes": attrs, "relationships": rec["rels"] or []}
+
+        _write_json_items(fh, cur, json_event, batch_size, progress)
         fh.write("\n]\n}\n")
+
+
+def _write_json_items(fh, cur, to_item: Callable[[dict], dict], batch_size: int,
+                      progress: Callable[[int], None] | None) -> None:
+    """Write the rows of ``cur``, each turned into a dict by ``to_item``, as the items of a JSON
+    array (the caller writes the brackets), batch by batch."""
+    names = [d[0] for d in cur.description]
+    first = True
+    while rows := cur.fetchmany(batch_size):
+        parts = []
+        for r in rows:
+            parts.append(("\n" if first else ",\n") + json.dumps(to_item(dict(zip(names, r))), ensure_ascii=False))
+            first = False
+        fh.write("".join(parts))
+        if progress:
+            progress(len(rows))
 
 
 def write_ocel(con, out: Path, fmt: str = "sqlite", progress: Callable[[int], None] | None = None,
