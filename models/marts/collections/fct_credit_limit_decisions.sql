@@ -1,13 +1,13 @@
 -- grain: one row per credit-limit request (request_id = event_id of its Credit Limit Requested
 -- event)
--- The decision is the Credit Limit Approved or Rejected event of the same case in the same
--- position (the first request with the first decision, and so on, in the event-log order).
+-- The decision is the Credit Limit Approved or Rejected event paired with the request in
+-- int_paired_events (the first request of a case with its first decision, and so on).
 -- Next to each decision: the customer's exposure when it was taken, and how the customer paid
 -- the invoices of the following 365 days.
-with events as (
+with pairs as (
 
-    select * from {{ ref('event_log') }}
-    where activity_code in ('CREDIT_LIMIT_REQUESTED', 'CREDIT_LIMIT_APPROVED', 'CREDIT_LIMIT_REJECTED')
+    select * from {{ ref('int_paired_events') }}
+    where pair_kind = 'credit_limit'
 
 ),
 
@@ -23,53 +23,31 @@ settlements as (
 
 ),
 
-calendar as (
-
-    select * from {{ ref('int_calendar_days') }}
-
-),
-
-numbered as (
-
-    select
-        *,
-        row_number() over (
-            partition by case_id, case when activity_code = 'CREDIT_LIMIT_REQUESTED' then 'request' else 'decision' end
-            order by event_timestamp, activity_order, event_id
-        ) as request_number
-    from events
-
-),
-
 requests as (
 
     select
-        requested.event_id as request_id,
-        requested.case_id,
-        requested.company_code,
-        requested.customer_id,
-        requested.source_system,
-        requested.event_timestamp as requested_at,
-        requested.resource as requested_by,
-        requested.amount as requested_limit,
-        requested.currency,
-        decided.event_id as decision_event_id,
-        decided.event_timestamp as decided_at,
-        decided.resource as decided_by,
-        decided.reason_code as decision_reason_code,
-        cast(coalesce(decided.event_timestamp, requested.event_timestamp) as date) as reference_date,
-        case decided.activity_code
+        opening_event_id as request_id,
+        case_id,
+        company_code,
+        customer_id,
+        opening_source_system as source_system,
+        opening_at as requested_at,
+        opening_resource as requested_by,
+        opening_amount as requested_limit,
+        opening_currency as currency,
+        closing_event_id as decision_event_id,
+        closing_at as decided_at,
+        closing_resource as decided_by,
+        closing_reason_code as decision_reason_code,
+        opening_business_day_number as requested_business_day_number,
+        closing_business_day_number as decided_business_day_number,
+        cast(coalesce(closing_at, opening_at) as date) as reference_date,
+        case closing_activity_code
             when 'CREDIT_LIMIT_APPROVED' then 'approved'
             when 'CREDIT_LIMIT_REJECTED' then 'rejected'
             else 'pending'
         end as decision
-    from numbered as requested
-    left join numbered as decided
-        on
-            requested.case_id = decided.case_id
-            and requested.request_number = decided.request_number
-            and decided.activity_code <> 'CREDIT_LIMIT_REQUESTED'
-    where requested.activity_code = 'CREDIT_LIMIT_REQUESTED'
+    from pairs
 
 ),
 
@@ -167,7 +145,7 @@ final as (
             {{ days_between('requests.requested_at', 'requests.decided_at') }} as {{ dbt.type_int() }}
         ) as decision_days,
         cast(
-            decided_day.business_day_number - requested_day.business_day_number as {{ dbt.type_int() }}
+            requests.decided_business_day_number - requests.requested_business_day_number as {{ dbt.type_int() }}
         ) as decision_business_days,
         requests.reference_date,
         cases.accounting_currency,
@@ -205,14 +183,6 @@ final as (
         on requests.request_id = exposure_settled.request_id
     left join later_behaviour
         on requests.request_id = later_behaviour.request_id
-    left join calendar as requested_day
-        on
-            requests.company_code = requested_day.company_code
-            and cast(requests.requested_at as date) = requested_day.calendar_date
-    left join calendar as decided_day
-        on
-            requests.company_code = decided_day.company_code
-            and cast(requests.decided_at as date) = decided_day.calendar_date
 
 )
 

@@ -1,0 +1,120 @@
+-- grain: one row per opening event of a paired activity (opening_event_id)
+-- Disputes, promises to pay, receipts and credit-limit requests are opened by one event and
+-- closed by a later one of the same case. The n-th opening of a kind in a case is paired with the
+-- n-th closing of that kind, each numbered in the event-log order (event_timestamp,
+-- activity_order, event_id); an opening without its closing yet has NULL closing columns. One scan
+-- of event_log and one calendar lookup per end serve fct_disputes, fct_promises_to_pay,
+-- fct_cash_application and fct_credit_limit_decisions.
+{{ config(materialized='table') }}
+{%- set pairs = [
+    ('dispute', ['DISPUTE_OPENED'], ['DISPUTE_RESOLVED']),
+    ('promise', ['PROMISE_TO_PAY_MADE'], ['PROMISE_TO_PAY_KEPT', 'PROMISE_TO_PAY_BROKEN']),
+    ('payment', ['PAYMENT_RECEIVED'], ['PAYMENT_POSTED']),
+    ('credit_limit', ['CREDIT_LIMIT_REQUESTED'], ['CREDIT_LIMIT_APPROVED', 'CREDIT_LIMIT_REJECTED']),
+] %}
+
+with events as (
+
+    select
+        event_id,
+        case_id,
+        company_code,
+        invoice_id,
+        customer_id,
+        activity_code,
+        activity_order,
+        event_timestamp,
+        resource,
+        source_system,
+        source_record_id,
+        amount,
+        currency,
+        reason_code,
+        case
+            {%- for kind, openings, closings in pairs %}
+            {%- for code in openings + closings %}
+            when activity_code = '{{ code }}' then '{{ kind }}'
+            {%- endfor %}
+            {%- endfor %}
+        end as pair_kind,
+        case
+            {%- for kind, openings, closings in pairs %}
+            when activity_code in ('{{ openings | join("', '") }}') then 'opening'
+            {%- endfor %}
+            else 'closing'
+        end as pair_role
+    from {{ ref('event_log') }}
+    where activity_code in (
+        {%- for kind, openings, closings in pairs %}
+        {%- set kind_loop = loop %}
+        {%- for code in openings + closings %}
+        '{{ code }}'{% if not (kind_loop.last and loop.last) %},{% endif %}
+        {%- endfor %}
+        {%- endfor %}
+    )
+
+),
+
+calendar as (
+
+    select * from {{ ref('int_calendar_days') }}
+
+),
+
+numbered as (
+
+    select
+        *,
+        row_number() over (
+            partition by case_id, pair_kind, pair_role
+            order by event_timestamp, activity_order, event_id
+        ) as pair_number
+    from events
+
+),
+
+final as (
+
+    select
+        opening.pair_kind,
+        opening.case_id,
+        cast(opening.pair_number as {{ dbt.type_int() }}) as pair_number,
+        opening.company_code,
+        opening.invoice_id,
+        opening.customer_id,
+        opening.event_id as opening_event_id,
+        opening.activity_code as opening_activity_code,
+        opening.event_timestamp as opening_at,
+        opening.resource as opening_resource,
+        opening.source_system as opening_source_system,
+        opening.source_record_id as opening_source_record_id,
+        opening.amount as opening_amount,
+        opening.currency as opening_currency,
+        opening.reason_code as opening_reason_code,
+        opening_day.business_day_number as opening_business_day_number,
+        closing.event_id as closing_event_id,
+        closing.activity_code as closing_activity_code,
+        closing.event_timestamp as closing_at,
+        closing.resource as closing_resource,
+        closing.reason_code as closing_reason_code,
+        closing_day.business_day_number as closing_business_day_number
+    from numbered as opening
+    left join numbered as closing
+        on
+            opening.case_id = closing.case_id
+            and opening.pair_kind = closing.pair_kind
+            and opening.pair_number = closing.pair_number
+            and closing.pair_role = 'closing'
+    left join calendar as opening_day
+        on
+            opening.company_code = opening_day.company_code
+            and cast(opening.event_timestamp as date) = opening_day.calendar_date
+    left join calendar as closing_day
+        on
+            opening.company_code = closing_day.company_code
+            and cast(closing.event_timestamp as date) = closing_day.calendar_date
+    where opening.pair_role = 'opening'
+
+)
+
+select * from final
