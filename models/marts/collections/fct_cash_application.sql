@@ -1,12 +1,11 @@
 -- grain: one row per receipt applied to an invoice (payment_event_id = event_id of its
 -- Payment Received event; a receipt that pays three invoices has a row in each case)
 -- Cash application: from the receipt to its posting in the ledger. The posting is the Payment
--- Posted event paired with the receipt in int_paired_events (the first receipt of a case with
+-- Posted event paired with the receipt in the macro paired_events (the first receipt of a case with
 -- its first posting, and so on); none yet: not posted.
 with pairs as (
 
-    select * from {{ ref('int_paired_events') }}
-    where pair_kind = 'payment'
+    {{ paired_events('payment', ['PAYMENT_RECEIVED'], ['PAYMENT_POSTED']) }}
 
 ),
 

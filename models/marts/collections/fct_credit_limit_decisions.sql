@@ -1,13 +1,12 @@
 -- grain: one row per credit-limit request (request_id = event_id of its Credit Limit Requested
 -- event)
 -- The decision is the Credit Limit Approved or Rejected event paired with the request in
--- int_paired_events (the first request of a case with its first decision, and so on).
+-- the macro paired_events (the first request of a case with its first decision, and so on).
 -- Next to each decision: the customer's exposure when it was taken, and how the customer paid
 -- the invoices of the following 365 days.
 with pairs as (
 
-    select * from {{ ref('int_paired_events') }}
-    where pair_kind = 'credit_limit'
+    {{ paired_events('credit_limit', ['CREDIT_LIMIT_REQUESTED'], ['CREDIT_LIMIT_APPROVED', 'CREDIT_LIMIT_REJECTED']) }}
 
 ),
 

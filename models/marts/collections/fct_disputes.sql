@@ -1,10 +1,9 @@
 -- grain: one row per dispute (dispute_id = event_id of its Dispute Opened event)
 -- A dispute is a Dispute Opened event; its resolution is the Dispute Resolved event paired with
--- it in int_paired_events (the first opened with the first resolved, and so on, per case).
+-- it in the macro paired_events (the first opened with the first resolved, and so on, per case).
 with pairs as (
 
-    select * from {{ ref('int_paired_events') }}
-    where pair_kind = 'dispute'
+    {{ paired_events('dispute', ['DISPUTE_OPENED'], ['DISPUTE_RESOLVED']) }}
 
 ),
 

@@ -1,11 +1,10 @@
 -- grain: one row per promise to pay (promise_id = event_id of its Promise To Pay Made event)
 -- A promise is a Promise To Pay Made event; its outcome is the Promise To Pay Kept or Broken
--- event paired with it in int_paired_events (the first promise of a case with its first outcome,
+-- event paired with it in the macro paired_events (the first promise of a case with its first outcome,
 -- and so on). No outcome yet: the promise is open.
 with pairs as (
 
-    select * from {{ ref('int_paired_events') }}
-    where pair_kind = 'promise'
+    {{ paired_events('promise', ['PROMISE_TO_PAY_MADE'], ['PROMISE_TO_PAY_KEPT', 'PROMISE_TO_PAY_BROKEN']) }}
 
 ),
 

@@ -1,18 +1,11 @@
--- grain: one row per opening event of a paired activity (opening_event_id)
--- Disputes, promises to pay, receipts and credit-limit requests are opened by one event and
--- closed by a later one of the same case. The n-th opening of a kind in a case is paired with the
--- n-th closing of that kind, each numbered in the event-log order (event_timestamp,
--- activity_order, event_id); an opening without its closing yet has NULL closing columns. One scan
--- of event_log and one calendar lookup per end serve fct_disputes, fct_promises_to_pay,
--- fct_cash_application and fct_credit_limit_decisions.
-{{ config(materialized='table') }}
-{%- set pairs = [
-    ('dispute', ['DISPUTE_OPENED'], ['DISPUTE_RESOLVED']),
-    ('promise', ['PROMISE_TO_PAY_MADE'], ['PROMISE_TO_PAY_KEPT', 'PROMISE_TO_PAY_BROKEN']),
-    ('payment', ['PAYMENT_RECEIVED'], ['PAYMENT_POSTED']),
-    ('credit_limit', ['CREDIT_LIMIT_REQUESTED'], ['CREDIT_LIMIT_APPROVED', 'CREDIT_LIMIT_REJECTED']),
-] %}
-
+{#- The opening events of one kind of paired activity, each with the closing event paired with
+    it: within a case, the n-th opening (an activity in `openings`) is paired with the n-th
+    closing (an activity in `closings`), each numbered in the event-log order (event_timestamp,
+    activity_order, event_id); an opening without its closing yet has NULL closing columns, an
+    extra closing is left out. Both ends carry their business-day number from
+    int_calendar_days. One definition for disputes, promises, receipts and credit requests;
+    each mart reads only its own activities from event_log. -#}
+{% macro paired_events(kind, openings, closings) -%}
 with events as (
 
     select
@@ -30,28 +23,13 @@ with events as (
         amount,
         currency,
         reason_code,
+        '{{ kind }}' as pair_kind,
         case
-            {%- for kind, openings, closings in pairs %}
-            {%- for code in openings + closings %}
-            when activity_code = '{{ code }}' then '{{ kind }}'
-            {%- endfor %}
-            {%- endfor %}
-        end as pair_kind,
-        case
-            {%- for kind, openings, closings in pairs %}
             when activity_code in ('{{ openings | join("', '") }}') then 'opening'
-            {%- endfor %}
             else 'closing'
         end as pair_role
     from {{ ref('event_log') }}
-    where activity_code in (
-        {%- for kind, openings, closings in pairs %}
-        {%- set kind_loop = loop %}
-        {%- for code in openings + closings %}
-        '{{ code }}'{% if not (kind_loop.last and loop.last) %},{% endif %}
-        {%- endfor %}
-        {%- endfor %}
-    )
+    where activity_code in ('{{ (openings + closings) | join("', '") }}')
 
 ),
 
@@ -66,7 +44,7 @@ numbered as (
     select
         *,
         row_number() over (
-            partition by case_id, pair_kind, pair_role
+            partition by case_id, pair_role
             order by event_timestamp, activity_order, event_id
         ) as pair_number
     from events
@@ -102,7 +80,6 @@ final as (
     left join numbered as closing
         on
             opening.case_id = closing.case_id
-            and opening.pair_kind = closing.pair_kind
             and opening.pair_number = closing.pair_number
             and closing.pair_role = 'closing'
     left join calendar as opening_day
@@ -118,3 +95,4 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
