@@ -18,16 +18,28 @@ events as (
 
     select * from {{ ref('event_log') }}
 
+),
+
+cases as (
+
+    select * from {{ ref('cases') }}
+
+),
+
+dunning_rules as (
+
+    select * from {{ ref('dunning_rules') }}
+
 )
 
 select
     violations.rule_id,
-    violations.rule_name,
+    dunning_rules.rule_name,
     violations.case_id,
     violations.company_code,
     violations.invoice_id,
-    violations.collector_id,
-    violations.due_date,
+    cases.collector_id,
+    cases.due_date,
     violations.policy_id,
     violations.policy_version,
     violations.expected_value,
@@ -42,6 +54,10 @@ select
     events.source_table,
     events.source_record_id
 from violations
+inner join cases
+    on violations.case_id = cases.case_id
+inner join dunning_rules
+    on violations.rule_id = dunning_rules.rule_id
 inner join events
     on
         violations.case_id = events.case_id

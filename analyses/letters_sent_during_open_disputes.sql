@@ -15,13 +15,19 @@ events as (
 
 ),
 
+cases as (
+
+    select * from {{ ref('cases') }}
+
+),
+
 evidence as (
 
     select
         violations.case_id,
         violations.company_code,
         violations.invoice_id,
-        violations.collector_id,
+        cases.collector_id,
         events.event_id,
         events.activity_code,
         events.event_timestamp,
@@ -33,6 +39,8 @@ evidence as (
             order by events.event_timestamp, events.activity_order, events.event_id
         ) as occurrence
     from violations
+    inner join cases
+        on violations.case_id = cases.case_id
     inner join events
         on
             violations.case_id = events.case_id

@@ -1,28 +1,35 @@
 -- Every invoice of `cases` has exactly one row per rule R01-R09 in fct_dunning_conformance.
--- Fails with one row per case that is missing, has a rule missing or has an extra row.
+-- The model's other tests make each row's key unique and complete (primary_key), its rule one
+-- of R01-R09 (accepted_values) and its case one of `cases` (relationships); given those, each
+-- rule has a row for every case exactly when it has as many rows as `cases` has cases, which
+-- two counts check without joining the nine rows of every invoice back to `cases`.
+-- Fails with one row per rule whose row count differs from the number of cases (a rule with
+-- no row at all included).
 
-with cases as (
-    select case_id from {{ ref('cases') }}
+with case_count as (
+    select count(*) as cases
+    from {{ ref('cases') }}
 ),
 
-conformance as (
+rules as (
+    select rule_id
+    from {{ ref('dunning_rules') }}
+),
+
+rule_rows as (
     select
-        case_id,
-        count(*) as rule_rows,
-        count(distinct rule_id) as rules
+        rule_id,
+        count(*) as rule_rows
     from {{ ref('fct_dunning_conformance') }}
-    group by case_id
+    group by rule_id
 )
 
 select
-    conformance.rule_rows,
-    conformance.rules,
-    coalesce(cases.case_id, conformance.case_id) as case_id
-from cases
-full outer join conformance
-    on cases.case_id = conformance.case_id
-where
-    cases.case_id is null
-    or conformance.case_id is null
-    or conformance.rule_rows <> 9
-    or conformance.rules <> 9
+    case_count.cases,
+    coalesce(rules.rule_id, rule_rows.rule_id) as rule_id,
+    coalesce(rule_rows.rule_rows, 0) as rule_rows
+from rules
+full outer join rule_rows
+    on rules.rule_id = rule_rows.rule_id
+cross join case_count
+where coalesce(rule_rows.rule_rows, 0) <> case_count.cases

@@ -1,23 +1,35 @@
 -- fct_dunning_conformance_summary holds the counts of fct_dunning_conformance, group by group
--- (rule, company, due month, collector; NULLs compared as values). Fails with one row per
--- group whose counts differ or that is only on one side.
+-- (rule, company, and the invoice's due month and collector from `cases`; NULLs compared as
+-- values). Fails with one row per group whose counts differ or that is only on one side.
 
-with detail as (
+with cases as (
     select
-        rule_id,
-        company_code,
-        coalesce(cast(due_month as {{ dbt.type_string() }}), '-') as due_month_key,
-        coalesce(collector_id, '-') as collector_key,
+        case_id,
+        coalesce(
+            cast(cast({{ dbt.date_trunc('month', 'due_date') }} as date) as {{ dbt.type_string() }}), '-'
+        ) as due_month_key,
+        coalesce(collector_id, '-') as collector_key
+    from {{ ref('cases') }}
+),
+
+detail as (
+    select
+        conformance.rule_id,
+        conformance.company_code,
+        cases.due_month_key,
+        cases.collector_key,
         count(*) as invoices_checked,
-        sum(case when status = 'violation' then 1 else 0 end) as violations,
-        sum(case when status = 'pass' then 1 else 0 end) as passes,
-        sum(case when status = 'not_applicable' then 1 else 0 end) as not_applicable
-    from {{ ref('fct_dunning_conformance') }}
+        sum(case when conformance.status = 'violation' then 1 else 0 end) as violations,
+        sum(case when conformance.status = 'pass' then 1 else 0 end) as passes,
+        sum(case when conformance.status = 'not_applicable' then 1 else 0 end) as not_applicable
+    from {{ ref('fct_dunning_conformance') }} as conformance
+    left join cases
+        on conformance.case_id = cases.case_id
     group by
-        rule_id,
-        company_code,
-        coalesce(cast(due_month as {{ dbt.type_string() }}), '-'),
-        coalesce(collector_id, '-')
+        conformance.rule_id,
+        conformance.company_code,
+        cases.due_month_key,
+        cases.collector_key
 ),
 
 summary as (

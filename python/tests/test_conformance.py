@@ -69,7 +69,7 @@ def _assert_perfect(confusion: pd.DataFrame, label: str) -> None:
 
 def _assert_as_of_matches(db: Path, zone: Path) -> None:
     manifest = json.loads((zone / "ground_truth" / "manifest.json").read_text())
-    as_of = _query(db, "select distinct as_of_date from fct_dunning_conformance")
+    as_of = _query(db, "select distinct as_of_date from cases")
     assert len(as_of) == 1
     assert str(as_of.iloc[0, 0])[:10] == manifest["as_of_date"], "R09 must be judged on the truth's as-of date"
 

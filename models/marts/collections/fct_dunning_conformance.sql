@@ -10,11 +10,11 @@
 -- then the latest valid_from, then the highest policy_version).
 {%- set text = dbt.type_string() %}
 {%- set int = dbt.type_int() %}
-{#- carried from `cases` and from the policy version applied into every rule's rows -#}
-{%- set case_columns = ['company_code', 'invoice_id', 'customer_segment', 'collector_id', 'due_month'] %}
-{%- set policy_columns = [
-    'policy_id', 'policy_version', 'policy_company_code', 'policy_customer_segment', 'policy_valid_from'
-] %}
+{#- carried from `cases` and from the policy version applied into every rule's rows; the other
+    attributes of the invoice (segment, collector, due date) are in `cases`, those of the policy
+    version in the seed: a join on case_id or on (policy_id, policy_version) finds them -#}
+{%- set case_columns = ['company_code', 'invoice_id'] %}
+{%- set policy_columns = ['policy_id', 'policy_version'] %}
 
 with cases as (
 
@@ -22,11 +22,8 @@ with cases as (
         case_id,
         company_code,
         invoice_id,
-        customer_segment,
-        collector_id,
         due_date,
         as_of_date,
-        cast({{ dbt.date_trunc('month', 'due_date') }} as date) as due_month,
         upper(trim(company_code)) as policy_company_key,
         coalesce(lower(trim(customer_segment)), '') as policy_segment_key
     from {{ ref('cases') }}
@@ -673,7 +670,7 @@ r01 as (
     select
         case_id,
         'R01' as rule_id,
-        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        {%- for column in case_columns + ['due_date'] %}
         {{ column }},
         {%- endfor %}
         {%- for column in policy_columns %}
@@ -717,7 +714,7 @@ r02 as (
     select
         case_id,
         'R02' as rule_id,
-        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        {%- for column in case_columns + ['due_date'] %}
         {{ column }},
         {%- endfor %}
         {%- for column in policy_columns %}
@@ -761,7 +758,7 @@ r03 as (
     select
         case_id,
         'R03' as rule_id,
-        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        {%- for column in case_columns + ['due_date'] %}
         {{ column }},
         {%- endfor %}
         {%- for column in policy_columns %}
@@ -795,7 +792,7 @@ r04 as (
     select
         case_rule_facts.case_id,
         'R04' as rule_id,
-        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        {%- for column in case_columns + ['due_date'] %}
         case_rule_facts.{{ column }},
         {%- endfor %}
         {%- for column in policy_columns %}
@@ -855,7 +852,7 @@ r04 as (
     select
         case_rule_facts.case_id,
         '{{ rule_id }}' as rule_id,
-        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        {%- for column in case_columns + ['due_date'] %}
         case_rule_facts.{{ column }},
         {%- endfor %}
         {%- for column in policy_columns %}
@@ -916,7 +913,7 @@ r06 as (
     select
         case_id,
         'R06' as rule_id,
-        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        {%- for column in case_columns + ['due_date'] %}
         {{ column }},
         {%- endfor %}
         {%- for column in policy_columns %}
@@ -966,7 +963,7 @@ r08 as (
     select
         case_id,
         'R08' as rule_id,
-        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        {%- for column in case_columns + ['due_date'] %}
         {{ column }},
         {%- endfor %}
         {%- for column in policy_columns %}
@@ -1027,7 +1024,7 @@ r09 as (
     select
         case_id,
         'R09' as rule_id,
-        {%- for column in case_columns + ['due_date', 'as_of_date'] %}
+        {%- for column in case_columns + ['due_date'] %}
         {{ column }},
         {%- endfor %}
         {%- for column in policy_columns %}
@@ -1260,23 +1257,12 @@ final as (
     select
         checks.case_id,
         checks.rule_id,
-        {%- for column in case_columns + ['due_date', 'as_of_date'] + policy_columns %}
+        {%- for column in case_columns + policy_columns %}
         checks.{{ column }},
         {%- endfor %}
         checks.status,
         checks.not_applicable_reason,
         coalesce(checks.policy_reference_date, checks.due_date) as policy_reference_date,
-        case checks.rule_id
-            when 'R01' then 'first letter too early'
-            when 'R02' then 'first letter too late'
-            when 'R03' then 'dunning level skipped'
-            when 'R04' then 'dunning levels too close'
-            when 'R05' then 'letter during an open dispute'
-            when 'R06' then 'letter after settlement'
-            when 'R07' then 'letter during an open promise to pay'
-            when 'R08' then 'write-off before final level and waiting time'
-            when 'R09' then 'no letter although overdue beyond the maximum'
-        end as rule_name,
         case when checks.status <> 'not_applicable' then checks.expected_value end as expected_value,
         case when checks.status <> 'not_applicable' then checks.observed_value end as observed_value,
         case
@@ -1303,20 +1289,11 @@ select
     rule_id,
     company_code,
     invoice_id,
-    customer_segment,
-    collector_id,
-    due_date,
-    due_month,
-    as_of_date,
-    policy_reference_date,
-    rule_name,
     status,
     not_applicable_reason,
     policy_id,
     policy_version,
-    policy_company_code,
-    policy_customer_segment,
-    policy_valid_from,
+    policy_reference_date,
     expected_value,
     observed_value,
     evidence_event_ids,
