@@ -1,48 +1,31 @@
--- fct_dunning_conformance_summary holds the counts of fct_dunning_conformance, group by group
--- (rule, company, and the invoice's due month and collector from `cases`; NULLs compared as
--- values). Fails with one row per group whose counts differ or that is only on one side.
+-- fct_dunning_conformance_summary adds up to fct_dunning_conformance: per rule and company,
+-- the summary's invoices checked, violations, passes and not-applicable counts, summed over
+-- its due months and collectors, equal the detail rows counted by status (no join to `cases`,
+-- so a group lost or counted twice by the summary's join shows as a difference).
+-- Fails with one row per rule and company whose counts differ or that is on one side only.
 
-with cases as (
+with detail as (
     select
-        case_id,
-        coalesce(
-            cast(cast({{ dbt.date_trunc('month', 'due_date') }} as date) as {{ dbt.type_string() }}), '-'
-        ) as due_month_key,
-        coalesce(collector_id, '-') as collector_key
-    from {{ ref('cases') }}
-),
-
-detail as (
-    select
-        conformance.rule_id,
-        conformance.company_code,
-        cases.due_month_key,
-        cases.collector_key,
+        rule_id,
+        company_code,
         count(*) as invoices_checked,
-        sum(case when conformance.status = 'violation' then 1 else 0 end) as violations,
-        sum(case when conformance.status = 'pass' then 1 else 0 end) as passes,
-        sum(case when conformance.status = 'not_applicable' then 1 else 0 end) as not_applicable
-    from {{ ref('fct_dunning_conformance') }} as conformance
-    left join cases
-        on conformance.case_id = cases.case_id
-    group by
-        conformance.rule_id,
-        conformance.company_code,
-        cases.due_month_key,
-        cases.collector_key
+        sum(case when status = 'violation' then 1 else 0 end) as violations,
+        sum(case when status = 'pass' then 1 else 0 end) as passes,
+        sum(case when status = 'not_applicable' then 1 else 0 end) as not_applicable
+    from {{ ref('fct_dunning_conformance') }}
+    group by rule_id, company_code
 ),
 
 summary as (
     select
         rule_id,
         company_code,
-        coalesce(cast(due_month as {{ dbt.type_string() }}), '-') as due_month_key,
-        coalesce(collector_id, '-') as collector_key,
-        invoices_checked,
-        violations,
-        passes,
-        not_applicable
+        sum(invoices_checked) as invoices_checked,
+        sum(violations) as violations,
+        sum(passes) as passes,
+        sum(not_applicable) as not_applicable
     from {{ ref('fct_dunning_conformance_summary') }}
+    group by rule_id, company_code
 )
 
 select
@@ -52,17 +35,15 @@ select
     summary.violations as summary_violations,
     detail.passes as detail_passes,
     summary.passes as summary_passes,
+    detail.not_applicable as detail_not_applicable,
+    summary.not_applicable as summary_not_applicable,
     coalesce(detail.rule_id, summary.rule_id) as rule_id,
-    coalesce(detail.company_code, summary.company_code) as company_code,
-    coalesce(detail.due_month_key, summary.due_month_key) as due_month_key,
-    coalesce(detail.collector_key, summary.collector_key) as collector_key
+    coalesce(detail.company_code, summary.company_code) as company_code
 from detail
 full outer join summary
     on
         detail.rule_id = summary.rule_id
         and detail.company_code = summary.company_code
-        and detail.due_month_key = summary.due_month_key
-        and detail.collector_key = summary.collector_key
 where
     detail.rule_id is null
     or summary.rule_id is null
