@@ -9,7 +9,7 @@
     {%- for column in columns -%}
         {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '~')") -%}
     {%- endfor -%}
-    length({{ dbt.hash(dbt.concat(parts)) }})
+    {{ credit_to_cash.md5_prefix_number(dbt.concat(parts)) }}
 {%- endmacro %}
 
 {% macro duckdb__row_fingerprint(columns) -%}
