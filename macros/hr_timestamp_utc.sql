@@ -6,7 +6,7 @@
 {%- endmacro %}
 
 {% macro default__hr_timestamp_utc(expr) -%}
-    cast(cast(nullif(trim({{ expr }}), '') as timestamp with time zone) as {{ dbt.type_timestamp() }})
+    cast(cast(nullif(trim({{ expr }}), '') as timestamp with time zone) at time zone 'UTC' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
 {% macro duckdb__hr_timestamp_utc(expr) -%}
@@ -19,6 +19,6 @@
 {% macro spark__hr_timestamp_utc(expr) -%}
     case
         when trim({{ expr }}) rlike '(Z|[+-][0-9]{2}:?[0-9]{2})$'
-            then to_utc_timestamp(try_cast(trim({{ expr }}) as timestamp), 'UTC')
+            then to_utc_timestamp(try_cast(trim({{ expr }}) as timestamp), current_timezone())
     end
 {%- endmacro %}

@@ -5,6 +5,14 @@
 {%- endmacro %}
 
 {% macro default__md5_prefix_number(expr) -%}
+    {{ exceptions.raise_compiler_error(
+        "md5_prefix_number has no implementation for the adapter '" ~ adapter.type() ~ "': add a macro "
+        ~ adapter.type() ~ "__md5_prefix_number(expr) that turns the first 15 hexadecimal digits of "
+        ~ "md5(expr) into a bigint (see macros/md5_prefix_number.sql)"
+    ) }}
+{%- endmacro %}
+
+{% macro postgres__md5_prefix_number(expr) -%}
     cast(cast('x' || substr(md5(cast({{ expr }} as {{ dbt.type_string() }})), 1, 15) as bit(60)) as bigint)
 {%- endmacro %}
 

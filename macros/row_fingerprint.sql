@@ -17,5 +17,10 @@
 {%- endmacro %}
 
 {% macro spark__row_fingerprint(columns) -%}
-    cast(hash({{ columns | join(', ') }}) as bigint)
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- do parts.append("coalesce(cast(" ~ column ~ " as string), '~')") -%}
+    {%- endfor -%}
+    {#- xxhash64 skips NULL arguments: written as '~', a value moved between columns still counts -#}
+    (xxhash64({{ parts | join(', ') }}) % 1000000007)
 {%- endmacro %}

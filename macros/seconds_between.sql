@@ -12,5 +12,5 @@
 {%- endmacro %}
 
 {% macro spark__seconds_between(start_ts, end_ts) -%}
-    (unix_timestamp({{ end_ts }}) - unix_timestamp({{ start_ts }}))
+    ((unix_micros(cast({{ end_ts }} as timestamp)) - unix_micros(cast({{ start_ts }} as timestamp))) / 1000000.0)
 {%- endmacro %}
