@@ -2,7 +2,8 @@
 -- (case_id, settlement_record_id)
 -- What settled an invoice, when, and what was left open after it. The offset row of the customer
 -- ledger tells the kind: a payment (transtype 15), a write-off (35), anything else (a credit
--- note) counts as a credit note.
+-- note) counts as a credit note. The one place that decides which settlement closes an invoice:
+-- the event log's closing events (int_events__closure) and the collections marts read it.
 {{ config(materialized='table') }}
 
 with invoices as (
@@ -30,13 +31,18 @@ joined as (
         invoices.company_code,
         invoices.invoice_amount,
         invoices.invoice_amount_accounting,
+        invoices.currency,
         settlements.source_record_id as settlement_record_id,
         settlements.recid as settlement_recid,
         settlements.transdate as settlement_date,
         settlements.createddatetime as settled_at,
+        settlements.createdby as settled_by,
         settlements.settleamountcur,
         settlements.settleamountmst,
-        offsets.transtype as offset_transtype
+        offsets.transtype as offset_transtype,
+        offsets.source_record_id as offset_record_id,
+        offsets.createddatetime as offset_created_at,
+        offsets.createdby as offset_created_by
     from invoices
     inner join settlements
         on
@@ -75,6 +81,12 @@ final as (
         company_code,
         settlement_date,
         settled_at,
+        settled_by,
+        invoice_amount,
+        currency,
+        offset_record_id,
+        offset_created_at,
+        offset_created_by,
         settleamountcur as settled_amount,
         case offset_transtype
             when 15 then 'payment'
