@@ -124,6 +124,23 @@ def _assert_equal(marts: dict, ref: dict) -> None:
     self_loops = {a: int(n) for (a, b), n in ref["dfg"].items() if a == b}
     assert {r.activity_code: int(r.self_loop_count) for r in stats.itertuples() if r.self_loop_count} == self_loops
 
+    # case frequencies of the edges and of the activities, counted case by case over pm4py's
+    # sequence of every case (the marts count them over the variants)
+    edge_cases: Counter = Counter()
+    activity_cases: Counter = Counter()
+    rework_cases: Counter = Counter()
+    for seq in ref["case_variant"].values():
+        seq = tuple(seq)
+        edge_cases.update(set(zip((START,) + seq, seq + (END,))))
+        occurrences = Counter(seq)
+        activity_cases.update(occurrences.keys())
+        rework_cases.update(a for a, n in occurrences.items() if n > 1)
+    assert {(r.source_activity_code, r.target_activity_code): int(r.case_frequency)
+            for r in edges.itertuples()} == dict(edge_cases)
+    assert dict(zip(stats["activity_code"], stats["case_count"].astype(int))) == dict(activity_cases)
+    assert {r.activity_code: int(r.rework_case_count) for r in stats.itertuples() if r.rework_case_count} \
+        == dict(rework_cases)
+
 
 # -- the simulated log ---------------------------------------------------------------------------
 

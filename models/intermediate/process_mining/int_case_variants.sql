@@ -9,7 +9,32 @@
 
 with sequenced as (
 
-    select * from {{ ref('int_event_log_sequenced') }}
+    select
+        case_id,
+        step_number,
+        activity_number,
+        event_timestamp
+    from {{ ref('int_event_log_sequenced') }}
+
+),
+
+-- a second import of the same table, read once by `steps`: a CTE read twice would be
+-- materialised (7 million rows copied) by some engines
+sequenced_steps as (
+
+    select
+        step_number,
+        activity_number
+    from {{ ref('int_event_log_sequenced') }}
+
+),
+
+activities as (
+
+    select
+        activity_number,
+        activity_code
+    from {{ ref('int_event_log_activities') }}
 
 ),
 
@@ -24,19 +49,29 @@ catalogue as (
 
 steps as (
 
-    -- the distinct (position, activity) steps of the log: few, so md5 runs on few values
+    -- the distinct (position, activity) steps of the log: few, so md5 runs on few values, and
+    -- the outcome flags of the activity are looked up once per step, not once per event
     select
-        step_number,
-        activity_code,
+        distinct_steps.step_number,
+        distinct_steps.activity_number,
         {{ md5_prefix_number(
-            'cast(step_number as ' ~ dbt.type_string() ~ ")" ~ " || ':' || activity_code"
-        ) }} as step_hash
+            'cast(distinct_steps.step_number as ' ~ dbt.type_string() ~ ")"
+            ~ " || ':' || activities.activity_code"
+        ) }} as step_hash,
+        case
+            when catalogue.is_terminal and activities.activity_code = 'INVOICE_WRITTEN_OFF' then 1 else 0
+        end as is_write_off,
+        case when catalogue.is_terminal then 1 else 0 end as is_terminal
     from (
         select distinct
             step_number,
-            activity_code
-        from sequenced
+            activity_number
+        from sequenced_steps
     ) as distinct_steps
+    inner join activities
+        on distinct_steps.activity_number = activities.activity_number
+    left join catalogue
+        on activities.activity_code = catalogue.activity_code
 
 ),
 
@@ -48,17 +83,13 @@ case_sequences as (
         count(*) as activity_count,
         min(sequenced.event_timestamp) as first_event_at,
         max(sequenced.event_timestamp) as last_event_at,
-        max(
-            case when catalogue.is_terminal and sequenced.activity_code = 'INVOICE_WRITTEN_OFF' then 1 else 0 end
-        ) as has_write_off,
-        max(case when catalogue.is_terminal then 1 else 0 end) as has_terminal_event
+        max(steps.is_write_off) as has_write_off,
+        max(steps.is_terminal) as has_terminal_event
     from sequenced
     inner join steps
         on
             sequenced.step_number = steps.step_number
-            and sequenced.activity_code = steps.activity_code
-    left join catalogue
-        on sequenced.activity_code = catalogue.activity_code
+            and sequenced.activity_number = steps.activity_number
     group by sequenced.case_id
 
 ),

@@ -9,69 +9,77 @@ with sequenced as (
 
 ),
 
-case_variants as (
+variant_steps as (
 
-    select * from {{ ref('int_case_variants') }}
+    select * from {{ ref('pm_variant_steps') }}
+
+),
+
+variants as (
+
+    select
+        variant_id,
+        case_count
+    from {{ ref('pm_variants') }}
 
 ),
 
 activities as (
 
-    select
-        activity_code,
-        min(activity) as activity,
-        min(activity_order) as activity_order
-    from {{ ref('event_log') }}
-    group by activity_code
+    select * from {{ ref('int_event_log_activities') }}
 
 ),
 
-case_activities as (
+variant_activities as (
 
+    -- how often each activity occurs in each variant: every case of the variant has it as often
     select
+        variant_id,
         activity_code,
-        case_id,
         count(*) as occurrences
-    from sequenced
-    group by activity_code, case_id
+    from variant_steps
+    group by variant_id, activity_code
 
 ),
 
 case_counts as (
 
+    -- counted over the few variants instead of grouping every event by case
     select
-        activity_code,
-        count(*) as case_count,
-        sum(case when occurrences > 1 then 1 else 0 end) as rework_case_count
-    from case_activities
-    group by activity_code
+        variant_activities.activity_code,
+        sum(variants.case_count) as case_count,
+        sum(case when variant_activities.occurrences > 1 then variants.case_count else 0 end) as rework_case_count
+    from variant_activities
+    inner join variants
+        on variant_activities.variant_id = variants.variant_id
+    group by variant_activities.activity_code
 
 ),
 
 event_counts as (
 
     select
-        activity_code,
+        activity_number,
         count(*) as event_count,
-        sum(case when next_activity_code = activity_code then 1 else 0 end) as self_loop_count,
+        sum(case when next_activity_number = activity_number then 1 else 0 end) as self_loop_count,
         {{ continuous_percentile(seconds_between('event_timestamp', 'next_event_timestamp'), 0.5) }}
             as median_sojourn_seconds
     from sequenced
-    group by activity_code
+    group by activity_number
 
 ),
 
 total as (
 
-    select count(*) as total_case_count
-    from case_variants
+    select sum(case_count) as total_case_count
+    from variants
 
 ),
 
 final as (
 
     select
-        event_counts.activity_code,
+        activities.activity_code,
         activities.activity,
         cast(activities.activity_order as {{ dbt.type_int() }}) as activity_order,
         cast(event_counts.event_count as {{ dbt.type_bigint() }}) as event_count,
@@ -82,10 +90,10 @@ final as (
         cast(event_counts.median_sojourn_seconds as {{ dbt.type_numeric() }}) as median_sojourn_seconds,
         cast(event_counts.median_sojourn_seconds / 86400.0 as {{ dbt.type_numeric() }}) as median_sojourn_days
     from event_counts
-    inner join case_counts
-        on event_counts.activity_code = case_counts.activity_code
     inner join activities
-        on event_counts.activity_code = activities.activity_code
+        on event_counts.activity_number = activities.activity_number
+    inner join case_counts
+        on activities.activity_code = case_counts.activity_code
     cross join total
 
 )

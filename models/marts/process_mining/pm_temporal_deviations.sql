@@ -12,23 +12,39 @@ with sequenced as (
     select
         case_id,
         step_number,
-        activity_code,
+        activity_number,
         event_timestamp
     from {{ ref('int_event_log_sequenced') }}
 
 ),
 
-profile as (
+activities as (
 
     select
-        source_activity,
-        target_activity,
-        mean_seconds,
-        stdev_seconds,
-        zeta,
-        mean_seconds - zeta * stdev_seconds as lower_seconds,
-        mean_seconds + zeta * stdev_seconds as upper_seconds
-    from {{ ref('pm_temporal_profile') }}
+        activity_number,
+        activity_code
+    from {{ ref('int_event_log_activities') }}
+
+),
+
+profile as (
+
+    -- the profile's activities as the numbers int_event_log_sequenced carries
+    select
+        temporal_profile.source_activity,
+        temporal_profile.target_activity,
+        source_activity.activity_number as source_activity_number,
+        target_activity.activity_number as target_activity_number,
+        temporal_profile.mean_seconds,
+        temporal_profile.stdev_seconds,
+        temporal_profile.zeta,
+        temporal_profile.mean_seconds - temporal_profile.zeta * temporal_profile.stdev_seconds as lower_seconds,
+        temporal_profile.mean_seconds + temporal_profile.zeta * temporal_profile.stdev_seconds as upper_seconds
+    from {{ ref('pm_temporal_profile') }} as temporal_profile
+    inner join activities as source_activity
+        on temporal_profile.source_activity = source_activity.activity_code
+    inner join activities as target_activity
+        on temporal_profile.target_activity = target_activity.activity_code
 
 ),
 
@@ -37,7 +53,7 @@ profiled_sources as (
     -- only events whose activity starts a pair of the profile can deviate
     select sequenced.*
     from sequenced
-    where sequenced.activity_code in (select profile.source_activity from profile)
+    where sequenced.activity_number in (select profile.source_activity_number from profile)
 
 ),
 
@@ -59,8 +75,8 @@ deviating_pairs as (
             and source_event.step_number < target_event.step_number
     inner join profile
         on
-            source_event.activity_code = profile.source_activity
-            and target_event.activity_code = profile.target_activity
+            source_event.activity_number = profile.source_activity_number
+            and target_event.activity_number = profile.target_activity_number
     where
         {{ seconds_between('source_event.event_timestamp', 'target_event.event_timestamp') }}
         < profile.lower_seconds

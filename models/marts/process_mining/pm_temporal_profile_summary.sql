@@ -9,8 +9,17 @@ with sequenced as (
     select
         case_id,
         step_number,
-        activity_code
+        activity_number
     from {{ ref('int_event_log_sequenced') }}
+
+),
+
+activities as (
+
+    select
+        activity_number,
+        activity_code
+    from {{ ref('int_event_log_activities') }}
 
 ),
 
@@ -34,12 +43,14 @@ deviations as (
 case_activities as (
 
     select
-        case_id,
-        activity_code,
-        min(step_number) as first_step,
-        max(step_number) as last_step
+        sequenced.case_id,
+        activities.activity_code,
+        min(sequenced.step_number) as first_step,
+        max(sequenced.step_number) as last_step
     from sequenced
-    group by case_id, activity_code
+    inner join activities
+        on sequenced.activity_number = activities.activity_number
+    group by sequenced.case_id, activities.activity_code
 
 ),
 

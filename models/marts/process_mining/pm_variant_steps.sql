@@ -14,6 +14,15 @@ sequenced as (
 
 ),
 
+activities as (
+
+    select
+        activity_number,
+        activity_code
+    from {{ ref('int_event_log_activities') }}
+
+),
+
 example_cases as (
 
     select
@@ -29,10 +38,12 @@ final as (
     select
         example_cases.variant_id,
         sequenced.step_number,
-        sequenced.activity_code
+        activities.activity_code
     from example_cases
     inner join sequenced
         on example_cases.example_case_id = sequenced.case_id
+    inner join activities
+        on sequenced.activity_number = activities.activity_number
 
 )
 

@@ -5,15 +5,17 @@
 The database must hold a built ``event_log`` (and the ``activity_catalogue`` seed). Steps:
 
 1. the database is copied to ``<work>`` (the original is never written to);
-2. ``dbt compile`` gives the SQL of the intermediate models ``int_event_log_sequenced`` and
-   ``int_case_variants`` and of the ``pm_*`` SQL marts (``pm_variant_steps``, ``pm_variants``,
+2. ``dbt compile`` gives the SQL of the intermediate models ``int_event_log_activities``,
+   ``int_event_log_sequenced`` and ``int_case_variants`` and of the ``pm_*`` SQL marts (``pm_variant_steps``, ``pm_variants``,
    ``pm_dfg_edges``, ``pm_activity_stats``); each is run as ``create or replace table ... as
    <compiled SQL>`` on the copy, in dependency order, and timed (the SQL side: DuckDB, from the
    stored event log to the finished marts, sorting included);
-3. the event log is read into pandas (the ordering-rule columns; timed, counted on neither
-   side); pandas sorts it by the ordering rule, which pm4py's variant functions need, and pm4py
-   computes the variants (``get_variants``), the DFG (``discover_dfg``) and the performance
-   DFG (``discover_performance_dfg``), each timed.
+3. the event log is read into pandas (the columns below; timed, counted on neither side);
+   pandas sorts it (stable) by the same key as the SQL side, (case_id, event_timestamp,
+   activity_order), which gives the order of the ordering rule because activity_order
+   determines the activity (see int_event_log_sequenced) and which pm4py's variant functions
+   need; pm4py computes the variants (``get_variants``), the DFG (``discover_dfg``) and the
+   performance DFG (``discover_performance_dfg``), each timed.
 
 Prints both totals and the ratio pm4py / SQL, with and without the pandas sort, and writes them
 to ``<work>/pm_results.json``.
@@ -34,9 +36,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
 # In dependency order: each may read the ones before it.
-SQL_MODELS = ("int_event_log_sequenced", "int_case_variants", "pm_variant_steps", "pm_variants", "pm_dfg_edges",
-              "pm_activity_stats")
-ORDERING = "case_id, event_timestamp, activity_order, event_id"
+SQL_MODELS = ("int_event_log_activities", "int_event_log_sequenced", "int_case_variants", "pm_variant_steps", "pm_variants",
+              "pm_dfg_edges", "pm_activity_stats")
+SORT_KEY = ("case_id", "event_timestamp", "activity_order")
 
 
 def compile_models(db: Path, work: Path) -> dict[str, tuple[str, str]]:
@@ -78,7 +80,7 @@ def load_event_log(db: Path):
     import duckdb
 
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(f"select {ORDERING}, activity_code from event_log").df()
+        return con.execute(f"select {', '.join(SORT_KEY)}, activity_code from event_log").df()
 
 
 def time_pm4py(frame) -> dict[str, float]:
@@ -87,7 +89,7 @@ def time_pm4py(frame) -> dict[str, float]:
     keys = dict(case_id_key="case_id", activity_key="activity_code", timestamp_key="event_timestamp")
     times: dict[str, float] = {}
     started = time.perf_counter()
-    frame = frame.sort_values([c.strip() for c in ORDERING.split(",")], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(list(SORT_KEY), kind="stable").reset_index(drop=True)
     times["pandas sort (ordering rule)"] = time.perf_counter() - started
     for label, func in (("get_variants", pm4py.get_variants), ("discover_dfg", pm4py.discover_dfg),
                         ("discover_performance_dfg", pm4py.discover_performance_dfg)):

@@ -17,8 +17,8 @@ BYO_VARS = "{event_log_source: byo}"
 # First the loaded log as event_log (run: event_log's data tests are about the D365 / HighRadius
 # columns a loaded log does not have), then the process-mining marts with their tests.
 LOG_MODELS = ("stg_byo__event_log", "event_log")
-MART_NODES = ("stg_byo__event_log", "activity_catalogue", "int_event_log_sequenced", "int_case_variants", "pm_variants", "pm_variant_steps",
-              "pm_dfg_edges", "pm_activity_stats")
+MART_NODES = ("stg_byo__event_log", "activity_catalogue", "int_event_log_activities", "int_event_log_sequenced",
+              "int_case_variants", "pm_variants", "pm_variant_steps", "pm_dfg_edges", "pm_activity_stats")
 
 
 def project_dir() -> Path:
