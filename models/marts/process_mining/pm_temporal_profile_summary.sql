@@ -29,6 +29,22 @@ profile as (
 
 ),
 
+profile_pairs as (
+
+    -- the profile's activity pairs as the numbers int_event_log_sequenced carries
+    select
+        profile.source_activity,
+        profile.target_activity,
+        source_activity.activity_number as source_activity_number,
+        target_activity.activity_number as target_activity_number
+    from profile
+    inner join activities as source_activity
+        on profile.source_activity = source_activity.activity_code
+    inner join activities as target_activity
+        on profile.target_activity = target_activity.activity_code
+
+),
+
 deviations as (
 
     select
@@ -43,33 +59,31 @@ deviations as (
 case_activities as (
 
     select
-        sequenced.case_id,
-        activities.activity_code,
-        min(sequenced.step_number) as first_step,
-        max(sequenced.step_number) as last_step
+        case_id,
+        activity_number,
+        min(step_number) as first_step,
+        max(step_number) as last_step
     from sequenced
-    inner join activities
-        on sequenced.activity_number = activities.activity_number
-    group by sequenced.case_id, activities.activity_code
+    group by case_id, activity_number
 
 ),
 
 observed as (
 
     select
-        profile.source_activity,
-        profile.target_activity,
+        profile_pairs.source_activity,
+        profile_pairs.target_activity,
         count(*) as cases_observed
     from case_activities as source_activity
     inner join case_activities as target_activity
         on
             source_activity.case_id = target_activity.case_id
             and source_activity.first_step < target_activity.last_step
-    inner join profile
+    inner join profile_pairs
         on
-            source_activity.activity_code = profile.source_activity
-            and target_activity.activity_code = profile.target_activity
-    group by profile.source_activity, profile.target_activity
+            source_activity.activity_number = profile_pairs.source_activity_number
+            and target_activity.activity_number = profile_pairs.target_activity_number
+    group by profile_pairs.source_activity, profile_pairs.target_activity
 
 ),
 
