@@ -37,22 +37,30 @@ activities as (
 
 ),
 
-edge_numbers as (
+edges as (
 
-    -- every event and the one that directly follows it (none after a case's last), grouped by
-    -- activity numbers; codes are looked up on the grouped rows
+    -- every event and the one that directly follows it (none after a case's last)
     select
         activity_number as source_activity_number,
         next_activity_number as target_activity_number,
-        count(*) as edge_frequency,
-        avg({{ seconds_between('event_timestamp', 'next_event_timestamp') }}) as mean_waiting_seconds,
-        {{ continuous_percentile(seconds_between('event_timestamp', 'next_event_timestamp'), 0.5) }}
-            as median_waiting_seconds,
-        {{ continuous_percentile(seconds_between('event_timestamp', 'next_event_timestamp'), 0.9) }}
-            as p90_waiting_seconds,
-        max({{ seconds_between('event_timestamp', 'next_event_timestamp') }}) as max_waiting_seconds
+        {{ seconds_between('event_timestamp', 'next_event_timestamp') }} as waiting_seconds
     from sequenced
-    group by activity_number, next_activity_number
+
+),
+
+edge_numbers as (
+
+    -- grouped by activity numbers; codes are looked up on the grouped rows
+    select
+        source_activity_number,
+        target_activity_number,
+        count(*) as edge_frequency,
+        avg(waiting_seconds) as mean_waiting_seconds,
+        {{ continuous_percentile('waiting_seconds', 0.5) }} as median_waiting_seconds,
+        {{ continuous_percentile('waiting_seconds', 0.9) }} as p90_waiting_seconds,
+        max(waiting_seconds) as max_waiting_seconds
+    from edges
+    group by source_activity_number, target_activity_number
 
 ),
 
