@@ -16,6 +16,10 @@ the operating system's accounting of that child) are measured:
 5. an incremental day: the landing zone cut one day before its last lake time is built in a
    second database, then ``dbt build --selector event_log`` on the whole zone updates it.
 
+Before each measured step the files written so far are synced to disk (untimed): otherwise a
+step can spend seconds waiting for the previous step's writes (the simulator's 0.6 GB of files,
+a copied database) to reach the disk, which is not its own cost.
+
 Every ``dbt build`` runs as a scheduled production build does: without the dbt unit tests
 (``--exclude-resource-type unit_test``), which check the SQL logic on fixed fixtures whatever
 the data and run in ``make test``. Their cost is measured once, as a step of its own.
@@ -137,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
                 bar.update(1)
                 continue
             db.parent.mkdir(parents=True, exist_ok=True)
+            # untimed: the files the previous step wrote reach the disk before this step starts,
+            # so that no step waits for another's writes
+            os.sync()
             wall, peak = measure(cmd, env_for(zone, db), work / "logs" / f"{key}.log")
             results.append({"step": key, "what": label, "wall_s": round(wall, 1), "peak_rss_gb": round(peak / 1e9, 2)})
             bar.write(f"  {label}: {wall:.1f} s, {peak / 1e9:.2f} GB")
