@@ -124,11 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     copy = work / "pm_bench.duckdb"
+    copy_wal = copy.with_name(copy.name + ".wal")
+    # a write-ahead log left by an earlier run would be replayed onto the fresh copy
+    copy_wal.unlink(missing_ok=True)
     shutil.copyfile(args.db, copy)
     wal = args.db.with_name(args.db.name + ".wal")
     if wal.exists():
-        shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
-    flush_to_disk(copy, copy.with_name(copy.name + ".wal"))
+        shutil.copyfile(wal, copy_wal)
+    flush_to_disk(copy, copy_wal)
 
     import duckdb
 
