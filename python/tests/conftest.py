@@ -61,3 +61,17 @@ def built_clean(zone_clean, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("built_clean") / "c2c.duckdb"
     run_dbt(zone_clean, db, "build")
     return db
+
+
+@pytest.fixture(scope="session")
+def zone_20k(tmp_path_factory) -> Path:
+    """The default simulation of the README (20,000 invoices, seed 42, default faults): the
+    ground-truth comparisons of outcomes, collectors, promises and conformance run on it."""
+    return _zone(tmp_path_factory, "default20k", invoices=20_000, seed=42, faults="default")
+
+
+@pytest.fixture(scope="session")
+def built_20k(zone_20k, tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("built_20k") / "c2c.duckdb"
+    run_dbt(zone_20k, db, "build", "--exclude-resource-type", "unit_test")
+    return db
