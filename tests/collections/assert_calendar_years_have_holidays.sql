@@ -1,21 +1,33 @@
-{{ config(severity='warn') }}
--- Business days count public holidays only for the years the holiday_calendar seed covers for
--- a company. Warns with one row per company and calendar year of the data without any holiday
--- in the seed (business days there count weekends only): add that year's holidays.
+-- Business days are counted with the public holidays of the holiday_calendar seed, so the seed
+-- must cover every year of the data: int_calendar_days spans, for each company, the first event
+-- or invoice to the latest event, due date or as-of date. Fails with one row per company that
+-- has invoices and calendar year of that span without any holiday in the seed: add that year's
+-- holidays to seeds/holiday_calendar.csv (business days there would count weekends only).
 with calendar as (
 
     select * from {{ ref('int_calendar_days') }}
 
 ),
 
+invoiced_companies as (
+
+    select distinct company_code
+    from {{ ref('int_invoices_identified') }}
+
+),
+
 years as (
 
     select
-        company_code,
-        cast({{ dbt.date_trunc('year', 'calendar_date') }} as date) as year_start_date,
-        sum(case when is_holiday then 1 else 0 end) as holidays
+        calendar.company_code,
+        cast({{ dbt.date_trunc('year', 'calendar.calendar_date') }} as date) as year_start_date,
+        min(calendar.calendar_date) as first_date_in_data,
+        max(calendar.calendar_date) as last_date_in_data,
+        sum(case when calendar.is_holiday then 1 else 0 end) as holidays
     from calendar
-    group by company_code, cast({{ dbt.date_trunc('year', 'calendar_date') }} as date)
+    inner join invoiced_companies
+        on calendar.company_code = invoiced_companies.company_code
+    group by calendar.company_code, cast({{ dbt.date_trunc('year', 'calendar.calendar_date') }} as date)
 
 )
 
