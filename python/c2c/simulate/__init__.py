@@ -6,6 +6,9 @@
 - ``invoices.parquet``   one row per simulated invoice (the cases), with its final state;
 - ``events.parquet``     the true activity sequence of every invoice (codes, UTC times, order);
 - ``violations.parquet`` every dunning-policy violation in the data (rule, invoice);
+- ``event_collectors.parquet`` per true event: who did it (collector, manager, clerk, approver,
+  system) and the collector who owned the case then (``collectors.py``); ``invoices.parquet``
+  carries each case's ``collector`` by the design rule and ``collector_changed_mid_case``;
 - ``faults.parquet``     every injected landing-zone fault and how it should be handled;
 - ``manifest.json``      parameters, as-of date and row counts.
 """
