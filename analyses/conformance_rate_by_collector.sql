@@ -1,7 +1,8 @@
 -- grain: one row per collector and rule
 -- Conformance rate of each collector per rule over all due months: invoices the rule applied
--- to, passes, violations and passes / (passes + violations), worst first. Invoices without a
--- known collector are grouped under a NULL collector_id.
+-- to, passes, violations and passes / (passes + violations), worst first. Each invoice counts for
+-- the collector who worked it before its outcome (cases.collector_id); invoices no collector
+-- worked are grouped under a NULL collector_id.
 
 with summary as (
 

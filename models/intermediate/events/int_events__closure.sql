@@ -47,7 +47,7 @@ written_off as (
         'INVOICE_WRITTEN_OFF' as activity_code,
         offset_created_at as event_timestamp,
         offset_created_by as resource,
-        'collector' as resource_type,
+        'manager' as resource_type,  -- write-off authority; event_log resolves the person's role
         'd365' as source_system,
         'custtrans' as source_table,
         offset_record_id as source_record_id,

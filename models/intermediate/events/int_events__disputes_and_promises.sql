@@ -2,6 +2,11 @@
 -- HighRadius: a dispute opens at opened_at and is resolved at resolved_at; a promise is made at
 -- created_at and is kept or broken at status_changed_at. D365: every status change of
 -- custdisputehistory (1 Disputed, 2 Promise to pay, 3 Resolved, 4 Broken, 5 Kept) is an event.
+-- Resources: the person who made the change. hr_dispute.owner_id is today's owner, so a dispute's
+-- opening and resolution name the person of the first status change and of the last change at or
+-- before the resolution (hr_dispute_status_history.changed_by; owner_id only when the history has
+-- none). HighRadius evaluates promises itself and records no person for a promise's end: those
+-- events are the system's.
 with invoices as (
 
     select * from {{ ref('int_invoices_identified') }}
@@ -20,9 +25,48 @@ hr_promises as (
 
 ),
 
+hr_status_history as (
+
+    select * from {{ ref('stg_highradius__hr_dispute_status_history') }}
+
+),
+
 d365_history as (
 
     select * from {{ ref('stg_d365__custdisputehistory') }}
+
+),
+
+hr_dispute_changes as (
+
+    select
+        hr_disputes.dispute_id,
+        hr_status_history.changed_by,
+        row_number() over (
+            partition by hr_disputes.dispute_id
+            order by hr_status_history.changed_at, hr_status_history.source_record_id
+        ) as first_rank,
+        row_number() over (
+            partition by hr_disputes.dispute_id
+            order by
+                case when hr_status_history.changed_at <= hr_disputes.resolved_at then 0 else 1 end,
+                hr_status_history.changed_at desc,
+                hr_status_history.source_record_id desc
+        ) as resolution_rank
+    from hr_disputes
+    inner join hr_status_history
+        on hr_disputes.dispute_id = hr_status_history.dispute_id
+
+),
+
+hr_dispute_people as (
+
+    select
+        dispute_id,
+        max(case when first_rank = 1 then changed_by end) as opened_by,
+        max(case when resolution_rank = 1 then changed_by end) as resolved_by
+    from hr_dispute_changes
+    group by dispute_id
 
 ),
 
@@ -33,12 +77,15 @@ hr_events as (
         hr_disputes.invoice_number,
         'DISPUTE_OPENED' as activity_code,
         hr_disputes.opened_at as event_timestamp,
-        hr_disputes.owner_id as resource,
+        coalesce(hr_dispute_people.opened_by, hr_disputes.owner_id) as resource,
+        'collector' as resource_type,
         'hr_dispute' as source_table,
         hr_disputes.source_record_id,
         hr_disputes.amount,
         hr_disputes.customer_reason_code as reason_code
     from hr_disputes
+    left join hr_dispute_people
+        on hr_disputes.dispute_id = hr_dispute_people.dispute_id
     where hr_disputes.opened_at is not null
 
     union all
@@ -48,12 +95,15 @@ hr_events as (
         hr_disputes.invoice_number,
         'DISPUTE_RESOLVED' as activity_code,
         hr_disputes.resolved_at as event_timestamp,
-        hr_disputes.owner_id as resource,
+        coalesce(hr_dispute_people.resolved_by, hr_disputes.owner_id) as resource,
+        'collector' as resource_type,
         'hr_dispute' as source_table,
         hr_disputes.source_record_id,
         hr_disputes.amount,
         hr_disputes.resolution_type as reason_code
     from hr_disputes
+    left join hr_dispute_people
+        on hr_disputes.dispute_id = hr_dispute_people.dispute_id
     where hr_disputes.resolved_at is not null
 
     union all
@@ -64,6 +114,7 @@ hr_events as (
         'PROMISE_TO_PAY_MADE' as activity_code,
         hr_promises.created_at as event_timestamp,
         hr_promises.created_by as resource,
+        'collector' as resource_type,
         'hr_promise_to_pay' as source_table,
         hr_promises.source_record_id,
         hr_promises.promised_amount as amount,
@@ -80,7 +131,8 @@ hr_events as (
         case when hr_promises.status = 'KEPT' then 'PROMISE_TO_PAY_KEPT' else 'PROMISE_TO_PAY_BROKEN' end
             as activity_code,
         hr_promises.status_changed_at as event_timestamp,
-        hr_promises.created_by as resource,
+        'SYSTEM' as resource,
+        'system' as resource_type,
         'hr_promise_to_pay' as source_table,
         hr_promises.source_record_id,
         hr_promises.promised_amount as amount,
@@ -97,7 +149,7 @@ from_highradius as (
         hr_events.activity_code,
         hr_events.event_timestamp,
         hr_events.resource,
-        'collector' as resource_type,
+        hr_events.resource_type,
         'highradius' as source_system,
         hr_events.source_table,
         hr_events.source_record_id,

@@ -1,8 +1,9 @@
 -- grain: one row per collector, company and month (collector_id, company_code, activity_month_start_date)
 -- Workload and outcomes of each collector. Actions (calls, letters, promises, disputes,
--- write-offs) count the events the collector performed (event resource of type collector).
--- Workload and outcomes count the invoices assigned to the collector (cases.collector_id): open
--- at the month end (or the as-of date), settled or written off in the month.
+-- write-offs) count the events the collector performed: the event's own resource, of type
+-- collector (a write-off posted by a manager is nobody's collector action). Workload and outcomes
+-- count the invoices by the collector who worked them before their outcome (cases.collector_id):
+-- open at the month end (or the as-of date), settled or written off in the month.
 with events as (
 
     select * from {{ ref('event_log') }}

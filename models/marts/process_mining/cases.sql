@@ -1,6 +1,8 @@
 -- grain: one row per case: a customer invoice (case_id)
 -- What each invoice is and where it stands as of the as-of date (var as_of_date, default the
 -- date of the latest event), with its throughput times.
+-- collector_id: the collector who worked the case before its outcome (case_collectors);
+-- current_collector_id: today's assignment from the customer master, not valid for past periods.
 with invoices as (
 
     select * from {{ ref('int_invoices_identified') }}
@@ -66,11 +68,49 @@ event_facts as (
         min(case when activity_code like 'DUNNING_LETTER_%' then event_timestamp end) as first_letter_at,
         sum(case when activity_code = 'DISPUTE_OPENED' then 1 else 0 end) as disputes_opened,
         sum(case when activity_code = 'DISPUTE_RESOLVED' then 1 else 0 end) as disputes_resolved,
-        max(case when resource_type = 'collector' then resource end) as last_collector,
         min(case when activity_code in ('INVOICE_SETTLED', 'INVOICE_WRITTEN_OFF') then event_timestamp end)
             as closed_at
     from events
     group by case_id
+
+),
+
+collector_events as (
+
+    -- collector events at or before the case's outcome (settled / written-off time; an open case:
+    -- up to the end of the as-of date); events after the outcome and events by people who are
+    -- not collectors (managers posting write-offs, clerks, the system) never count
+    select
+        events.case_id,
+        events.resource,
+        row_number() over (
+            partition by events.case_id
+            order by events.event_timestamp desc, events.activity_order desc, events.event_id desc
+        ) as recency_rank
+    from events
+    inner join event_facts
+        on events.case_id = event_facts.case_id
+    cross join as_of
+    where
+        events.resource_type = 'collector'
+        and (
+            events.event_timestamp <= event_facts.closed_at
+            or (
+                event_facts.closed_at is null
+                and events.event_timestamp < {{ dbt.dateadd('day', 1, 'as_of.as_of_date') }}
+            )
+        )
+
+),
+
+case_collectors as (
+
+    -- the last of them in event-log order (event_timestamp, activity_order, event_id)
+    select
+        case_id,
+        resource as collector_id
+    from collector_events
+    where recency_rank = 1
 
 ),
 
@@ -102,7 +142,8 @@ final as (
         invoices.collections_system,
         -- the event log's resources are already pseudonymised; the customer's collector id is
         -- pseudonymised the same way, so one collector has one id under pseudonymise: true
-        coalesce({{ pseudonymise('customers.collector_id', 'worker') }}, event_facts.last_collector) as collector_id,
+        case_collectors.collector_id,
+        {{ pseudonymise('customers.collector_id', 'worker') }} as current_collector_id,
         invoices.invoice_origin,
         invoices.invoice_date,
         invoices.due_date,
@@ -151,6 +192,8 @@ final as (
         on invoices.case_id = event_facts.case_id
     left join case_variants
         on invoices.case_id = case_variants.case_id
+    left join case_collectors
+        on invoices.case_id = case_collectors.case_id
     left join settled_amounts
         on invoices.case_id = settled_amounts.case_id
     left join companies

@@ -13,6 +13,8 @@
 -- The canonical event log: every activity of the credit-to-cash process, from the credit-limit
 -- request to settlement or write-off, in UTC, with lineage to the raw record.
 -- Ordering rule everywhere: (case_id, event_timestamp, activity_order, event_id).
+-- resource_type says what the person is, from what the data shows them doing (resource_roles),
+-- not which table the event came from.
 {%- set event_log_columns = ['event_id', 'case_id', 'company_code', 'invoice_id', 'customer_id', 'activity',
     'activity_code', 'activity_order', 'event_timestamp', 'resource', 'resource_type', 'source_system',
     'source_table', 'source_record_id', 'dunning_level', 'amount', 'currency', 'reason_code'] %}
@@ -120,6 +122,29 @@ all_events as (
 
 ),
 
+resource_roles as (
+
+    -- one role per person, the strongest evidence of all their records winning: a collector did
+    -- collection work (a collection record names them: a letter, reminder, call, promise, dispute
+    -- or credit-limit request), an approver decided credit limits, a manager posted write-offs,
+    -- anyone else (invoices, payments, settlements) is a clerk. Each emitter states the role its
+    -- record implies; a write-off posted by a collector is a collector's event.
+    select
+        resource,
+        case min(
+            case resource_type when 'collector' then 1 when 'approver' then 2 when 'manager' then 3 else 4 end
+        )
+            when 1 then 'collector'
+            when 2 then 'approver'
+            when 3 then 'manager'
+            else 'clerk'
+        end as resource_type
+    from all_events
+    where resource_type <> 'system' and resource is not null
+    group by resource
+
+),
+
 final as (
 
     select
@@ -136,7 +161,10 @@ final as (
             when all_events.resource_type = 'system' then all_events.resource
             else {{ pseudonymise('all_events.resource', 'worker') }}
         end as resource,
-        all_events.resource_type,
+        case
+            when all_events.resource_type = 'system' then 'system'
+            else coalesce(resource_roles.resource_type, all_events.resource_type)
+        end as resource_type,
         all_events.source_system,
         all_events.source_table,
         all_events.source_record_id,
@@ -149,6 +177,8 @@ final as (
         on all_events.case_id = invoices.case_id
     inner join catalogue
         on all_events.activity_code = catalogue.activity_code
+    left join resource_roles
+        on all_events.resource = resource_roles.resource
 
 )
 ,

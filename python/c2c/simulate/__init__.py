@@ -6,6 +6,9 @@
 - ``invoices.parquet``   one row per simulated invoice (the cases), with its final state;
 - ``events.parquet``     the true activity sequence of every invoice (codes, UTC times, order);
 - ``violations.parquet`` every dunning-policy violation in the data (rule, invoice);
+- ``event_collectors.parquet`` per true event: who did it (collector, manager, clerk, approver,
+  system) and the collector who owned the case then (``collectors.py``); ``invoices.parquet``
+  carries each case's ``collector`` by the design rule and ``collector_changed_mid_case``;
 - ``faults.parquet``     every injected landing-zone fault and how it should be handled;
 - ``manifest.json``      parameters, as-of date and row counts.
 """
@@ -22,6 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from . import collectors
 from .config import SimConfig
 from .faults import VERSIONED_HR, FaultLog, HR_RECORD_KEY, inject_malformed_lines, inject_row_faults
 from .model import CODES, DAY, NEVER, World, generate
@@ -67,8 +71,11 @@ def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) 
     rng = np.random.default_rng([cfg.seed, 1])
     step("simulating the business")
     world = generate(cfg)
+    coll_rng = np.random.default_rng([cfg.seed, 3])
+    coll_plan = collectors.plan(world, coll_rng)
     step("building the raw tables")
     d, hr, keys = build_tables(world, rng)
+    coll_counts = collectors.attribute(world, coll_plan, d, hr, keys, coll_rng)
     if cfg.include_enum_table:
         enums = pd.DataFrame(ENUMS, columns=["enumname", "enumitemvalue", "enumitemname", "enumitemlabel"])
         enums["languageid"] = "en-us"
@@ -107,6 +114,8 @@ def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) 
         inject_malformed_lines(out, files, rates.malformed_csv_line, rng, log)
         step("writing the ground truth")
         manifest = _write_truth(world, keys, log.frame(), out / "ground_truth", writer.con, counts)
+        manifest["collectors"] = collectors.write_truth(world, coll_plan, keys, out / "ground_truth", writer.con, coll_counts)
+        (out / "ground_truth" / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     finally:
         writer.close()
     return manifest
