@@ -47,7 +47,7 @@ def builds(tmp_path_factory) -> tuple[Path, Path]:
     out = []
     for name, zone in (("full", full), ("cut", cut)):
         db = root / name / "c2c.duckdb"
-        run_dbt(zone, db, "run", "--select", f"+{MODEL}")
+        run_dbt(zone, db, "build", "--select", f"+{MODEL}", "--exclude-resource-type", "test", "unit_test")
         out.append(db)
     return out[0], out[1]
 

@@ -216,8 +216,8 @@ limit_at_invoicing as (
         on
             outcomes.company_code = credit_limits.company_code
             and outcomes.customer_id = credit_limits.customer_id
-            and (credit_limits.valid_from is null or credit_limits.valid_from < outcomes.invoice_date)
-            and (credit_limits.valid_to is null or credit_limits.valid_to >= outcomes.invoice_date)
+            and (credit_limits.valid_from is null or outcomes.invoice_date > credit_limits.valid_from)
+            and (credit_limits.valid_to is null or outcomes.invoice_date <= credit_limits.valid_to)
 
 ),
 
@@ -274,8 +274,9 @@ final as (
             as {{ dbt.type_int() }}
         ) as partial_payments_by_horizon,
         cast(
-            case when outcomes.is_open_at_horizon then coalesce(partial_payments.partially_paid_amount_accounting, 0) end
-            as {{ dbt.type_numeric() }}
+            case
+                when outcomes.is_open_at_horizon then coalesce(partial_payments.partially_paid_amount_accounting, 0)
+            end as {{ dbt.type_numeric() }}
         ) as partially_paid_by_horizon_accounting,
         case when outcomes.is_open_at_horizon then coalesce(event_features.letters, 0) > 0 end
             as has_dunning_letter_by_horizon,
