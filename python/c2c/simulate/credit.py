@@ -82,8 +82,8 @@ def extend_credit_history(w: World) -> None:
     new_factor = np.where(is_cut, 0.2 + 0.3 * rng.random(n_p + n_c), 0.8 + 0.6 * rng.random(n_p + n_c))
     # a review belongs (in the flat log) to the customer's first invoice created at or after it
     order = np.lexsort((inv["created_ts"], inv["cust"]))
-    key_inv = inv["cust"][order].astype(np.float64) * 1e12 + inv["created_ts"][order]
-    pos = np.searchsorted(key_inv, new_cust.astype(np.float64) * 1e12 + new_req, side="left")
+    key_inv = (inv["cust"][order].astype(np.int64) << 34) + inv["created_ts"][order]
+    pos = np.searchsorted(key_inv, (new_cust.astype(np.int64) << 34) + new_req, side="left")
     ok = (pos < len(order)) & (new_req >= start_ts) & (new_req < w.end_ts)
     pos = np.minimum(pos, len(order) - 1)
     ok &= inv["cust"][order][pos] == new_cust
@@ -165,9 +165,9 @@ def extend_credit_history(w: World) -> None:
     eff_day = eff_ts[ch] // DAY
     co = np.lexsort((rv["requested_ts"][ch], eff_ts[ch], rv["cust"][ch]))
     ch, eff_day = ch[co], eff_day[co]
-    ch_key = rv["cust"][ch].astype(np.float64) * 1e7 + eff_day
+    ch_key = (rv["cust"][ch].astype(np.int64) << 24) + eff_day
     # in force at the start of the invoice date: changes effective before it
-    q = np.searchsorted(ch_key, inv["cust"].astype(np.float64) * 1e7 + inv["post_day"], side="left") - 1
+    q = np.searchsorted(ch_key, (inv["cust"].astype(np.int64) << 24) + inv["post_day"], side="left") - 1
     qc = np.maximum(q, 0)
     has = (q >= 0) & (len(ch) > 0)
     has &= rv["cust"][ch][qc] == inv["cust"] if len(ch) else has
