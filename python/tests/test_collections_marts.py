@@ -113,7 +113,15 @@ def test_write_off_lift_counts_add_up(built_clean):
     closed = _query(built_clean, """
         select count(*) as n, sum(case when is_written_off then 1 else 0 end) as w
         from fct_write_off_precursors where outcome <> 'open'""")
-    assert ((lift["invoices_with"] + lift["invoices_without"]) == closed["n"][0]).all()
-    assert ((lift["written_off_with"] + lift["written_off_without"]) == closed["w"][0]).all()
+    at_horizon = _query(built_clean, """
+        select count(*) as n, sum(case when is_written_off then 1 else 0 end) as w
+        from fct_write_off_precursors where outcome <> 'open' and is_open_at_horizon""")
+    inv = lift[lift["observed_at"] == "invoicing"]
+    hor = lift[lift["observed_at"] == "horizon"]
+    assert len(inv) and len(hor) and len(inv) + len(hor) == len(lift)
+    assert ((inv["invoices_with"] + inv["invoices_without"]) == closed["n"][0]).all()
+    assert ((inv["written_off_with"] + inv["written_off_without"]) == closed["w"][0]).all()
+    assert ((hor["invoices_with"] + hor["invoices_without"]) == at_horizon["n"][0]).all()
+    assert ((hor["written_off_with"] + hor["written_off_without"]) == at_horizon["w"][0]).all()
     segments = lift[lift["precursor"] == "customer_segment"]
     assert segments["invoices_with"].sum() == closed["n"][0]

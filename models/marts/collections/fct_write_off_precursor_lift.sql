@@ -1,10 +1,15 @@
 -- grain: one row per precursor and value (precursor, precursor_value)
 -- Write-off rate of the closed invoices (settled or written off) that show a precursor against
 -- those that do not, and the lift between them, with the counts behind each rate so that small
--- groups are visible. Open invoices have no outcome yet and are left out.
-{%- set flags = ['has_dunning_letter', 'reached_dunning_level_3', 'has_broken_promise', 'has_dispute',
-    'has_partial_payment', 'is_over_90_days_past_due_at_outcome', 'customer_had_earlier_write_off',
-    'is_over_credit_limit_at_invoicing'] %}
+-- groups are visible. Open invoices have no outcome yet and are left out. A precursor observed
+-- at the horizon (N days past due) is compared among the closed invoices still open at the
+-- horizon; the others among all closed invoices.
+{%- set flags = [
+    ('customer_had_earlier_write_off', 'invoicing'), ('customer_had_earlier_late_settlement', 'invoicing'),
+    ('is_over_credit_limit_at_invoicing', 'invoicing'),
+    ('has_dunning_letter_by_horizon', 'horizon'), ('reached_dunning_level_3_by_horizon', 'horizon'),
+    ('has_broken_promise_by_horizon', 'horizon'), ('has_dispute_by_horizon', 'horizon'),
+    ('has_partial_payment_by_horizon', 'horizon')] %}
 {%- set categories = ['customer_segment', 'payment_terms_id', 'collector_id', 'company_code'] %}
 
 with precursors as (
@@ -26,18 +31,27 @@ closed as (
 totals as (
 
     select
+        'invoicing' as observed_at,
         count(*) as invoices,
         coalesce(sum(written_off), 0) as written_off
     from closed
+    union all
+    select
+        'horizon' as observed_at,
+        count(*) as invoices,
+        coalesce(sum(written_off), 0) as written_off
+    from closed
+    where is_open_at_horizon
 
 ),
 
 with_precursor as (
 
-    {%- for flag in flags %}
+    {%- for flag, observed_at in flags %}
     select
         '{{ flag }}' as precursor,
         'true' as precursor_value,
+        '{{ observed_at }}' as observed_at,
         count(*) as invoices_with,
         coalesce(sum(written_off), 0) as written_off_with
     from closed
@@ -48,6 +62,7 @@ with_precursor as (
     select
         '{{ category }}' as precursor,
         coalesce(cast({{ category }} as {{ dbt.type_string() }}), 'unknown') as precursor_value,
+        'invoicing' as observed_at,
         count(*) as invoices_with,
         coalesce(sum(written_off), 0) as written_off_with
     from closed
@@ -62,6 +77,7 @@ final as (
     select
         with_precursor.precursor,
         with_precursor.precursor_value,
+        with_precursor.observed_at,
         cast(with_precursor.invoices_with as {{ dbt.type_int() }}) as invoices_with,
         cast(with_precursor.written_off_with as {{ dbt.type_int() }}) as written_off_with,
         cast(
@@ -97,7 +113,8 @@ final as (
         or totals.invoices - with_precursor.invoices_with < {{ var('write_off_lift_min_group', 30) }}
             as is_small_group
     from with_precursor
-    cross join totals
+    inner join totals
+        on with_precursor.observed_at = totals.observed_at
 
 )
 

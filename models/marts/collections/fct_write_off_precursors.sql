@@ -1,8 +1,11 @@
 -- grain: one row per invoice (case_id), the same rows as cases
--- What was known about each invoice before its outcome (written off, settled, or still open at
--- the as-of date), and the outcome. Features count only what happened before the outcome: events
--- and settlements before the write-off or settlement (before the end of the as-of date while
--- open); the customer's history and credit-limit use as they stood on the invoice date.
+-- What was known about each invoice at fixed moments before its outcome could happen, and the
+-- outcome. At invoicing: the customer's exposure, credit limit (dated history) and earlier
+-- write-offs and late payments, from data dated before or on the invoice date. At the horizon
+-- (var write_off_precursor_horizon_days days past due, the end of that day): dunning, calls,
+-- promises, disputes and partial payments until then, for invoices still open at the horizon
+-- (NULL otherwise). Nothing is measured at the outcome.
+{%- set horizon_days = var('write_off_precursor_horizon_days', 60) %}
 with cases as (
 
     select * from {{ ref('cases') }}
@@ -30,9 +33,9 @@ settlements as (
 
 ),
 
-customers as (
+credit_limits as (
 
-    select * from {{ ref('int_customers_unified') }}
+    select * from {{ ref('int_customer_credit_limits_dated') }}
 
 ),
 
@@ -51,9 +54,17 @@ outcomes as (
             else 'open'
         end as outcome,
         coalesce(written_off_at, settled_at) as outcome_at,
+        cast({{ dbt.dateadd('day', horizon_days, 'due_date') }} as date) as horizon_date,
+        cast({{ dbt.dateadd('day', horizon_days + 1, 'due_date') }} as {{ dbt.type_timestamp() }}) as horizon_at,
+        -- the horizon is reached by the as-of date and the invoice is still open then
         coalesce(
-            written_off_at, settled_at, cast({{ dbt.dateadd('day', 1, 'as_of_date') }} as {{ dbt.type_timestamp() }})
-        ) as cutoff_at
+            cast({{ dbt.dateadd('day', horizon_days, 'due_date') }} as date) <= as_of_date
+            and coalesce(
+                written_off_at, settled_at,
+                cast({{ dbt.dateadd('day', horizon_days + 1, 'due_date') }} as {{ dbt.type_timestamp() }})
+            ) >= cast({{ dbt.dateadd('day', horizon_days + 1, 'due_date') }} as {{ dbt.type_timestamp() }}),
+            false
+        ) as is_open_at_horizon
     from cases
 
 ),
@@ -72,7 +83,8 @@ event_features as (
     inner join events
         on
             outcomes.case_id = events.case_id
-            and outcomes.cutoff_at > events.event_timestamp
+            and outcomes.horizon_at > events.event_timestamp
+    where outcomes.is_open_at_horizon
     group by outcomes.case_id
 
 ),
@@ -86,8 +98,8 @@ dispute_reasons as (
     inner join events
         on
             outcomes.case_id = events.case_id
-            and outcomes.cutoff_at > events.event_timestamp
-    where events.activity_code = 'DISPUTE_OPENED'
+            and outcomes.horizon_at > events.event_timestamp
+    where outcomes.is_open_at_horizon and events.activity_code = 'DISPUTE_OPENED'
 
 ),
 
@@ -111,21 +123,22 @@ partial_payments as (
     inner join settlements
         on
             outcomes.case_id = settlements.case_id
-            and outcomes.cutoff_at > settlements.settled_at
-    where not settlements.is_closing and settlements.settlement_kind <> 'write-off'
+            and outcomes.horizon_at > settlements.settled_at
+    where outcomes.is_open_at_horizon and settlements.settlement_kind <> 'write-off'
     group by outcomes.case_id
 
 ),
 
 customer_days as (
 
-    -- per customer and day: invoices (+), settlements (-), write-offs
+    -- per customer and day: invoices (+), settlements (-), write-offs, late settlements
     select
         company_code,
         customer_id,
         invoice_date as flow_date,
         invoice_amount_accounting as amount_accounting,
-        0 as write_offs
+        0 as write_offs,
+        0 as late_settlements
     from outcomes
     union all
     select
@@ -133,7 +146,8 @@ customer_days as (
         outcomes.customer_id,
         settlements.settlement_date as flow_date,
         -settlements.settled_amount_accounting as amount_accounting,
-        0 as write_offs
+        0 as write_offs,
+        0 as late_settlements
     from settlements
     inner join outcomes
         on settlements.case_id = outcomes.case_id
@@ -143,9 +157,10 @@ customer_days as (
         customer_id,
         cast(outcome_at as date) as flow_date,
         0 as amount_accounting,
-        1 as write_offs
+        case when outcome = 'written off' then 1 else 0 end as write_offs,
+        case when outcome = 'settled' then 1 else 0 end as late_settlements
     from outcomes
-    where outcome = 'written off'
+    where outcome = 'written off' or (outcome = 'settled' and cast(outcome_at as date) > due_date)
 
 ),
 
@@ -156,7 +171,8 @@ customer_daily as (
         customer_id,
         flow_date,
         sum(amount_accounting) as amount_accounting,
-        sum(write_offs) as write_offs
+        sum(write_offs) as write_offs,
+        sum(late_settlements) as late_settlements
     from customer_days
     group by company_code, customer_id, flow_date
 
@@ -164,12 +180,12 @@ customer_daily as (
 
 customer_running as (
 
-    -- one row per customer and day, so the running sums are the position at the end of the day
+    -- one row per customer and day, so the running sums are the position at the end of the day;
+    -- write-offs and late settlements of the day itself are not earlier than an invoice of that day
     select
         company_code,
         customer_id,
         flow_date,
-        write_offs,
         sum(amount_accounting) over (
             partition by company_code, customer_id
             order by flow_date
@@ -179,8 +195,29 @@ customer_running as (
             partition by company_code, customer_id
             order by flow_date
             rows between unbounded preceding and current row
-        ) as write_offs_to_date
+        ) - write_offs as earlier_write_offs,
+        sum(late_settlements) over (
+            partition by company_code, customer_id
+            order by flow_date
+            rows between unbounded preceding and current row
+        ) - late_settlements as earlier_late_settlements
     from customer_daily
+
+),
+
+limit_at_invoicing as (
+
+    -- the limit in force at the start of the invoice date: changes effective before it
+    select
+        outcomes.case_id,
+        credit_limits.credit_limit_accounting
+    from outcomes
+    inner join credit_limits
+        on
+            outcomes.company_code = credit_limits.company_code
+            and outcomes.customer_id = credit_limits.customer_id
+            and (credit_limits.valid_from is null or outcomes.invoice_date > credit_limits.valid_from)
+            and (credit_limits.valid_to is null or outcomes.invoice_date <= credit_limits.valid_to)
 
 ),
 
@@ -202,40 +239,55 @@ final as (
         outcomes.outcome,
         outcomes.outcome_at,
         outcomes.outcome = 'written off' as is_written_off,
-        cast(coalesce(event_features.max_dunning_level, 0) as {{ dbt.type_int() }}) as max_dunning_level_before_outcome,
-        cast(coalesce(event_features.letters, 0) as {{ dbt.type_int() }}) as letters_before_outcome,
-        cast(coalesce(event_features.calls, 0) as {{ dbt.type_int() }}) as calls_before_outcome,
-        cast(coalesce(event_features.promises, 0) as {{ dbt.type_int() }}) as promises_before_outcome,
-        cast(coalesce(event_features.broken_promises, 0) as {{ dbt.type_int() }}) as broken_promises_before_outcome,
-        cast(coalesce(event_features.disputes, 0) as {{ dbt.type_int() }}) as disputes_before_outcome,
-        dispute_reason_lists.dispute_reasons,
-        cast(coalesce(partial_payments.partial_payments, 0) as {{ dbt.type_int() }}) as partial_payments_before_outcome,
-        cast(coalesce(partial_payments.partially_paid_amount_accounting, 0) as {{ dbt.type_numeric() }})
-            as partially_paid_amount_accounting,
-        cast({{ days_between('cases.due_date', 'outcomes.cutoff_at') }} as {{ dbt.type_int() }})
-            as days_past_due_at_outcome,
-        -- write-offs on the invoice date itself do not count: they are not earlier
-        cast(
-            customer_running.write_offs_to_date - customer_running.write_offs as {{ dbt.type_int() }}
-        ) as customer_earlier_write_offs,
+        cast(customer_running.earlier_write_offs as {{ dbt.type_int() }}) as customer_earlier_write_offs,
+        coalesce(customer_running.earlier_write_offs > 0, false) as customer_had_earlier_write_off,
+        cast(customer_running.earlier_late_settlements as {{ dbt.type_int() }}) as customer_earlier_late_settlements,
+        coalesce(customer_running.earlier_late_settlements > 0, false) as customer_had_earlier_late_settlement,
         cast(customer_running.exposure_accounting as {{ dbt.type_numeric() }}) as exposure_at_invoicing_accounting,
-        cast(customers.credit_limit as {{ dbt.type_numeric() }}) as credit_limit_accounting,
+        cast(limit_at_invoicing.credit_limit_accounting as {{ dbt.type_numeric() }})
+            as credit_limit_at_invoicing_accounting,
         cast(
-            case when customers.credit_limit > 0 then customer_running.exposure_accounting / customers.credit_limit end
-            as {{ dbt.type_numeric() }}
+            case
+                when limit_at_invoicing.credit_limit_accounting > 0
+                    then customer_running.exposure_accounting / limit_at_invoicing.credit_limit_accounting
+            end as {{ dbt.type_numeric() }}
         ) as credit_limit_utilisation_at_invoicing,
-        coalesce(event_features.letters, 0) > 0 as has_dunning_letter,
-        coalesce(event_features.max_dunning_level, 0) >= 3 as reached_dunning_level_3,
-        coalesce(event_features.broken_promises, 0) > 0 as has_broken_promise,
-        coalesce(event_features.disputes, 0) > 0 as has_dispute,
-        coalesce(partial_payments.partial_payments, 0) > 0 as has_partial_payment,
-        coalesce({{ days_between('cases.due_date', 'outcomes.cutoff_at') }} > 90, false)
-            as is_over_90_days_past_due_at_outcome,
-        customer_running.write_offs_to_date - customer_running.write_offs > 0 as customer_had_earlier_write_off,
         coalesce(
-            customers.credit_limit > 0 and customer_running.exposure_accounting > customers.credit_limit, false
-        )
-            as is_over_credit_limit_at_invoicing
+            limit_at_invoicing.credit_limit_accounting > 0
+            and customer_running.exposure_accounting > limit_at_invoicing.credit_limit_accounting,
+            false
+        ) as is_over_credit_limit_at_invoicing,
+        outcomes.horizon_date,
+        outcomes.is_open_at_horizon,
+        {%- set counts = [('max_dunning_level', 'max_dunning_level_at_horizon'), ('letters', 'letters_by_horizon'),
+            ('calls', 'calls_by_horizon'), ('promises', 'promises_by_horizon'),
+            ('broken_promises', 'broken_promises_by_horizon'), ('disputes', 'disputes_by_horizon')] %}
+        {%- for source_column, name in counts %}
+        cast(
+            case when outcomes.is_open_at_horizon then coalesce(event_features.{{ source_column }}, 0) end
+            as {{ dbt.type_int() }}
+        ) as {{ name }},
+        {%- endfor %}
+        dispute_reason_lists.dispute_reasons as dispute_reasons_by_horizon,
+        cast(
+            case when outcomes.is_open_at_horizon then coalesce(partial_payments.partial_payments, 0) end
+            as {{ dbt.type_int() }}
+        ) as partial_payments_by_horizon,
+        cast(
+            case
+                when outcomes.is_open_at_horizon then coalesce(partial_payments.partially_paid_amount_accounting, 0)
+            end as {{ dbt.type_numeric() }}
+        ) as partially_paid_by_horizon_accounting,
+        case when outcomes.is_open_at_horizon then coalesce(event_features.letters, 0) > 0 end
+            as has_dunning_letter_by_horizon,
+        case when outcomes.is_open_at_horizon then coalesce(event_features.max_dunning_level, 0) >= 3 end
+            as reached_dunning_level_3_by_horizon,
+        case when outcomes.is_open_at_horizon then coalesce(event_features.broken_promises, 0) > 0 end
+            as has_broken_promise_by_horizon,
+        case when outcomes.is_open_at_horizon then coalesce(event_features.disputes, 0) > 0 end
+            as has_dispute_by_horizon,
+        case when outcomes.is_open_at_horizon then coalesce(partial_payments.partial_payments, 0) > 0 end
+            as has_partial_payment_by_horizon
     from cases
     inner join outcomes
         on cases.case_id = outcomes.case_id
@@ -250,10 +302,8 @@ final as (
             cases.company_code = customer_running.company_code
             and cases.customer_id = customer_running.customer_id
             and cases.invoice_date = customer_running.flow_date
-    left join customers
-        on
-            cases.company_code = customers.company_code
-            and cases.customer_id = customers.customer_id
+    left join limit_at_invoicing
+        on cases.case_id = limit_at_invoicing.case_id
 
 )
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from . import collectors
 from .config import SimConfig
+from .credit import summary as credit_summary
 from .faults import VERSIONED_HR, FaultLog, HR_RECORD_KEY, inject_malformed_lines, inject_row_faults
 from .model import CODES, DAY, NEVER, World, generate
 from .tables import Lake, build_tables
@@ -142,7 +143,8 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
         "collections_system": systems[inv["company"]], "currency": inv["currency"], "invoice_amount_cents": inv["amount"],
         "invoice_day": inv["post_day"], "due_day": inv["due_day"], "status": status,
         "settled_ts": np.where(inv["settled_ts"] < NEVER, inv["settled_ts"], -1),
-        "written_off_ts": np.where(inv["wo_ts"] < NEVER, inv["wo_ts"], -1)})
+        "written_off_ts": np.where(inv["wo_ts"] < NEVER, inv["wo_ts"], -1),
+        "credit_limit_at_invoicing": inv["credit_limit_at_invoicing"]})
     events = w.events
     codes = pd.DataFrame({"activity_index": np.arange(len(CODES)), "activity_code": CODES})
     dev = w.deviations
@@ -157,7 +159,8 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
                date '1970-01-01' + cast(invoice_day as integer) as invoice_date,
                date '1970-01-01' + cast(due_day as integer) as due_date, status,
                case when settled_ts >= 0 then make_timestamp(settled_ts * 1000000) end as settled_at,
-               case when written_off_ts >= 0 then make_timestamp(written_off_ts * 1000000) end as written_off_at
+               case when written_off_ts >= 0 then make_timestamp(written_off_ts * 1000000) end as written_off_at,
+               cast(credit_limit_at_invoicing as decimal(18, 2)) as credit_limit_at_invoicing
         from inv order by company_code, invoice_id"""
     ev_sql = """
         select lower(i.company_code) || ':' || i.invoice_id as case_id, i.company_code, i.invoice_id,
@@ -190,6 +193,7 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
                    "faults": int(len(faults)), "rows": counts},
         "violations_by_rule": {k: int(v) for k, v in dev["rule_id"].value_counts().sort_index().items()},
         "faults_by_kind": {k: int(v) for k, v in faults["fault_kind"].value_counts().sort_index().items()},
+        "credit_limits": credit_summary(w),
     }
     (dest / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest

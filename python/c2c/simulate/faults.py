@@ -31,7 +31,7 @@ HR_RECORD_KEY = {
     "hr_payment": ["payment_id"],
     "hr_cash_application": ["application_id"],
 }
-VERSIONED_HR = ("hr_promise_to_pay", "hr_dispute", "hr_credit_review")
+VERSIONED_HR = ("hr_promise_to_pay", "hr_dispute", "hr_credit_review", "hr_customer")
 BAD_CURRENCIES = np.array(["USS", "EUE", "GBR", "UDS", "ERU"], dtype=object)
 OTHER_OFFSETS = np.array([330, 540, -480, 60, -180])  # minutes; none is New York's or London's
 FAULT_COLUMNS = ["fault_kind", "source_system", "source_table", "source_record_id", "column_name", "file_path",

@@ -632,6 +632,8 @@ def generate(cfg: SimConfig) -> World:
                   workers=workers, inv=inv, letters=letters, reminders=reminders, calls=calls, disputes=disputes,
                   promises=promises, credit_reviews=credit_reviews, credit_notes=credit_notes, payments=payments,
                   allocations=allocations, deviations=dev)
+    from .credit import extend_credit_history  # credit limits over time (imports this module)
+    extend_credit_history(world)
     world.events = build_events(world)
     return world
 

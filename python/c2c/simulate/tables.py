@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .credit import credit_tables
 from .model import DAY, HOUR, NEVER, PAYMENT_TERMS, SEGMENTS, World
 
 NEVER_DAY = NEVER // DAY
@@ -353,48 +354,6 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
         "recid": _recids(na, 19), "dataareaid": comp_code[i_comp[a_inv]], "primaryrecid": act_recid,
         "refrecid": ct_inv_recid[a_inv]}), a_ts + 1200)
 
-    cr = w.credit_reviews
-    fsel = np.flatnonzero(fr[cr["inv"]])
-    nr = len(fsel)
-    adj_recid = _recids(nr, 20)
-    journal_id = _fmt("CLA-", np.arange(1, nr + 1), 8)
-    r_inv = cr["inv"][fsel]
-    r_cust = cr["cust"][fsel]
-    dec = cr["decided_ts"][fsel]
-    decided = dec < NEVER
-    outcome = cr["outcome"][fsel]
-    final_status = np.where(outcome == "REJECTED", 3, np.where(decided, 4, 1))
-    req_ts = cr["requested_ts"][fsel]
-    requester = collector_user[r_inv]
-    adj_v1 = pd.DataFrame({"recid": adj_recid, "dataareaid": comp_code[i_comp[r_inv]], "journalid": journal_id,
-                           "status": 1, "posted": 0, "posteddate": NEVER_DAY, "createddatetime": req_ts, "createdby": requester})
-    adj_v2 = adj_v1[decided].copy()
-    adj_v2["status"] = final_status[decided]
-    adj_v2["posted"] = np.where(final_status[decided] == 4, 1, 0)
-    adj_v2["posteddate"] = np.where(final_status[decided] == 4, dec[decided] // DAY, NEVER_DAY)
-    lake.stamp(adj_v1, req_ts)
-    lake.stamp(adj_v2, dec[decided], after=adj_v1["sinkmodifiedon"].to_numpy()[decided])
-    adj = pd.concat([adj_v1, adj_v2], ignore_index=True)
-    for col in ("status", "posted"):
-        adj[col] = pd.array(adj[col].to_numpy(), dtype="int32")
-    d["credmancreditlimitadjtable"] = adj
-    d["credmancreditlimitadjtrans"] = lake.stamp(pd.DataFrame({
-        "recid": _recids(nr, 21), "dataareaid": comp_code[i_comp[r_inv]], "journalid": journal_id, "linenum": 1.0,
-        "custaccount": cust["account"][r_cust], "creditmax": cust["credit_limit"][r_cust],
-        "creditmaxnew": cr["requested_limit"][fsel], "fromdate": req_ts // DAY, "createddatetime": req_ts}), req_ts)
-    wf_recid = _recids(nr, 22)
-    d["workflowtrackingstatustable"] = lake.stamp(pd.DataFrame({
-        "recid": wf_recid, "contextrecid": adj_recid, "documenttype": "CredManCreditLimitAdjTable",
-        "createddatetime": req_ts}), req_ts)
-    wt_wf = np.concatenate([wf_recid, wf_recid[decided]])
-    wt_type = np.concatenate([np.full(nr, 23), np.where(outcome[decided] == "REJECTED", 19, 4)])
-    wt_ts = np.concatenate([req_ts + 5, dec[decided]])
-    approver_user = w_user[cr["approver"][fsel]]
-    wt_user = np.concatenate([requester, approver_user[decided]])
-    d["workflowtrackingtable"] = lake.stamp(pd.DataFrame({
-        "recid": _recids(len(wt_wf), 23), "workflowtrackingstatustable": wt_wf,
-        "trackingtype": pd.array(wt_type, dtype="int32"), "user": wt_user, "createddatetime": wt_ts}), wt_ts)
-
     # ------------------------------------------------------------------ HighRadius companies
     hrm = is_hr_comp[i_comp]
     hr_cust = np.flatnonzero(is_hr_comp[cust["company"]])
@@ -489,23 +448,9 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
         "dispute_id": sh_id, "status": sh_status.astype(object), "changed_at": sh_ts,
         "changed_by": np.concatenate([inv_coll[d_inv], inv_coll[d_inv][in_res], inv_coll[d_inv][done]]),
         "_company": sh_comp, "_change_ts": sh_ts})
-    rh_ = np.flatnonzero(hrm[cr["inv"]])
-    rv_id = _fmt("CRV", np.arange(1, len(rh_) + 1), 8)
-    rv_dec = cr["decided_ts"][rh_]
-    rv_base = pd.DataFrame({
-        "review_id": rv_id, "company_code": comp_code[i_comp[cr["inv"][rh_]]], "customer_number": cust["account"][cr["cust"][rh_]],
-        "review_type": cr["type"][rh_], "requested_limit": cr["requested_limit"][rh_], "approved_limit": np.nan,
-        "currency": cust["currency"][cr["cust"][rh_]], "risk_class": cust["risk"][cr["cust"][rh_]],
-        "requested_at": cr["requested_ts"][rh_], "requested_by": inv_coll[cr["inv"][rh_]], "decision": "PENDING",
-        "decided_at": NEVER, "approver_id": None, "_company": i_comp[cr["inv"][rh_]], "_change_ts": cr["requested_ts"][rh_]})
-    dd = rv_dec < NEVER
-    rv_fin = rv_base[dd].copy()
-    rv_fin["decision"] = cr["outcome"][rh_][dd]
-    rv_fin["approved_limit"] = cr["approved_limit"][rh_][dd]
-    rv_fin["decided_at"] = rv_dec[dd]
-    rv_fin["approver_id"] = "APR-" + pd.Series(comp_code[i_comp[cr["inv"][rh_]]][dd]).to_numpy(dtype=object)
-    rv_fin["_change_ts"] = rv_dec[dd]
-    hr["hr_credit_review"] = pd.concat([rv_base, rv_fin], ignore_index=True)
+    cr = w.credit_reviews
+    credit_tables(w, lake, rng, d, hr, comp_code, collector_user[cr["inv"]], inv_coll[cr["inv"]], w_user[cr["approver"]],
+                  _recids, _fmt)
     hp = np.flatnonzero(pay_hr)
     pay_id = np.full(npay, None, dtype=object)
     pay_id[hp] = _fmt("RCPT", np.arange(1, len(hp) + 1), 10)
