@@ -92,7 +92,7 @@ def compare_at_cut(full: pd.DataFrame, cut: pd.DataFrame, tags: dict[str, str | 
 
 def test_features_are_identical_before_the_cut(builds):
     full, cut = _table(builds[0]), _table(builds[1])
-    assert set(cut["case_id"]) <= set(full["case_id"])
+    # invoices deleted in the source after the cut are in the cut build only: not compared
     diffs = compare_at_cut(full, cut, point_in_time_tags())
     for tag, bad in diffs.items():
         assert bad.empty, (
