@@ -80,7 +80,7 @@ def compare_at_cut(full: pd.DataFrame, cut: pd.DataFrame, tags: dict[str, str | 
         out = []
         for c in cols:
             a, b = rows[f"{c}_full"], rows[f"{c}_cut"]
-            if pd.api.types.is_float_dtype(a) or a.dtype == object and len(a) and isinstance(a.dropna().iloc[0] if a.notna().any() else 0, float):
+            if pd.api.types.is_float_dtype(a) and pd.api.types.is_float_dtype(b):
                 same = (a.isna() & b.isna()) | ((a - b).abs() < 1e-6)
             else:
                 same = (a.isna() & b.isna()) | (a.astype(str) == b.astype(str))
@@ -92,7 +92,7 @@ def compare_at_cut(full: pd.DataFrame, cut: pd.DataFrame, tags: dict[str, str | 
 
 def test_features_are_identical_before_the_cut(builds):
     full, cut = _table(builds[0]), _table(builds[1])
-    assert set(cut["case_id"]) <= set(full["case_id"])
+    # invoices deleted in the source after the cut are in the cut build only: not compared
     diffs = compare_at_cut(full, cut, point_in_time_tags())
     for tag, bad in diffs.items():
         assert bad.empty, (

@@ -4,7 +4,8 @@
 -- (status 4; the later of the line's fromdate and the journal's posteddate), a HighRadius review
 -- when it is decided APPROVED or PARTIAL (the UTC date of decided_at). Created, submitted,
 -- approved-but-unposted, rejected and pending requests never change the limit. Of several
--- changes effective on the same date the last decided one holds. The opening limit (sequence 0,
+-- changes effective on the same date the latest holds (HighRadius: decided_at; D365: the line's
+-- createddatetime, the journal has no posting time). The opening limit (sequence 0,
 -- no start) is the limit before the first D365 adjustment line (its creditmax), else the
 -- earliest version of the customer master in the lake, else today's master value.
 with customers as (
@@ -104,7 +105,7 @@ changes as (
             when adjustment_lines.fromdate > adjustment_journals.posteddate then adjustment_lines.fromdate
             else adjustment_journals.posteddate
         end as effective_date,
-        cast(adjustment_lines.createddatetime as {{ dbt.type_timestamp() }}) as decided_at,
+        cast(adjustment_lines.createddatetime as {{ dbt.type_timestamp() }}) as ordered_at,
         adjustment_lines.creditmaxnew as credit_limit_accounting,
         'd365 posted adjustment' as limit_source,
         adjustment_lines.source_record_id
@@ -124,7 +125,7 @@ changes as (
         company_code,
         customer_number as customer_id,
         cast(decided_at as date) as effective_date,
-        decided_at,
+        decided_at as ordered_at,
         approved_limit as credit_limit_accounting,
         'highradius review' as limit_source,
         source_record_id
@@ -142,7 +143,7 @@ last_of_day as (
         *,
         row_number() over (
             partition by company_code, customer_id, effective_date
-            order by decided_at desc, source_record_id desc
+            order by ordered_at desc, source_record_id desc
         ) as day_rank
     from changes
 

@@ -3,14 +3,15 @@
 ``simulate(cfg, out)`` writes ``out/d365/<table>/*.parquet``, ``out/highradius/<object>/*.csv``
 (every table and object of the raw landing contract) and ``out/ground_truth/``:
 
-- ``invoices.parquet``   one row per simulated invoice (the cases), with its final state;
+- ``invoices.parquet``   one row per simulated invoice (the cases), with its final state and its
+  credit limit at invoicing (``credit_limit_at_invoicing``, see ``credit.py``);
 - ``events.parquet``     the true activity sequence of every invoice (codes, UTC times, order);
 - ``violations.parquet`` every dunning-policy violation in the data (rule, invoice);
 - ``event_collectors.parquet`` per true event: who did it (collector, manager, clerk, approver,
   system) and the collector who owned the case then (``collectors.py``); ``invoices.parquet``
   carries each case's ``collector`` by the design rule and ``collector_changed_mid_case``;
 - ``faults.parquet``     every injected landing-zone fault and how it should be handled;
-- ``manifest.json``      parameters, as-of date and row counts.
+- ``manifest.json``      parameters, as-of date, row counts and credit-limit shape counts.
 """
 
 from __future__ import annotations

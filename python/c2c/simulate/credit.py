@@ -163,7 +163,10 @@ def extend_credit_history(w: World) -> None:
     # ------------------------------------------------------------- limit in force on a date
     ch = np.flatnonzero(eff_ts < NEVER)
     eff_day = eff_ts[ch] // DAY
-    co = np.lexsort((rv["requested_ts"][ch], eff_ts[ch], rv["cust"][ch]))
+    # of several changes effective on one day the latest holds: HighRadius by decision, D365 by
+    # request (a journal records its posting date, not its posting time)
+    tiebreak = np.where(hr[ch], eff_ts[ch], rv["requested_ts"][ch])
+    co = np.lexsort((tiebreak, eff_day, rv["cust"][ch]))
     ch, eff_day = ch[co], eff_day[co]
     ch_key = (rv["cust"][ch].astype(np.int64) << 24) + eff_day
     # in force at the start of the invoice date: changes effective before it
