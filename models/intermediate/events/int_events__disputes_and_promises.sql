@@ -5,7 +5,9 @@
 -- replaced by a new one). D365: every status change of custdisputehistory (1 Disputed, 2 Promise
 -- to pay, 3 Resolved, 4 Broken, 5 Kept) is an event; the invoice has one status at a time, so a
 -- change that follows a status 2 and is not 4 or 5 (a new promise, a dispute) also cancels the
--- promise: Promise To Pay Cancelled from the same row.
+-- promise: Promise To Pay Cancelled from the same row; a status 2 that follows a status 1 (the
+-- customer drops the dispute and promises to pay) also ends the dispute: Dispute Resolved from
+-- the same row. A dispute with no later change stays open.
 with invoices as (
 
     select * from {{ ref('int_invoices_identified') }}
@@ -155,6 +157,15 @@ d365_events as (
         'PROMISE_TO_PAY_CANCELLED' as activity_code
     from d365_changes
     where d365_changes.previous_status = 2 and d365_changes.status not in (4, 5)
+
+    union all
+
+    -- a promise to pay that replaces a dispute (status 1 then 2) ends the dispute
+    select
+        d365_changes.*,
+        'DISPUTE_RESOLVED' as activity_code
+    from d365_changes
+    where d365_changes.previous_status = 1 and d365_changes.status = 2
 
 ),
 

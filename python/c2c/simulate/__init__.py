@@ -210,13 +210,18 @@ def _write_promises(w: World, keys: dict, dest: Path, con: duckdb.DuckDBPyConnec
         con.unregister("promises_truth")
     per_inv = np.bincount(pr["inv"], minlength=len(w.inv["company"]))
     systems = np.array([c.collections_system for c in w.companies], dtype=object)[w.inv["company"][pr["inv"]]]
+    systems_d = np.array([c.collections_system for c in w.companies], dtype=object)[w.inv["company"][d["inv"]]]
+    hr_d = systems_d == "HIGHRADIUS"
     fates = pd.Series(pr["status"]).str.lower() + " (" + pd.Series(systems).str.lower() + ")"
     return {
         "promise_fates": {k: int(v) for k, v in fates.value_counts().sort_index().items()},
         "invoices_with_several_promises": int((per_inv > 1).sum()),
-        "dispute_final_statuses": {k: int(v) for k, v in pd.Series(
-            np.where(d["resolved_ts"] < NEVER, d["final_status"], "OPEN")).value_counts().sort_index().items()},
+        # HighRadius disputes (D365 has no dispute types, statuses beyond 1 and 3, or resolution types)
+        "dispute_final_statuses": {k: int(v) for k, v in pd.Series(np.where(
+            d["resolved_ts"] < NEVER, d["final_status"], "OPEN")[hr_d]).value_counts().sort_index().items()},
         "dispute_resolution_types": {k: int(v) for k, v in pd.Series(
-            d["resolution"][d["resolved_ts"] < NEVER]).value_counts().sort_index().items()},
-        "dispute_types": {k: int(v) for k, v in pd.Series(d["type"]).value_counts().sort_index().items()},
+            d["resolution"][(d["resolved_ts"] < NEVER) & hr_d]).value_counts().sort_index().items()},
+        "dispute_types": {k: int(v) for k, v in pd.Series(d["type"][hr_d]).value_counts().sort_index().items()},
+        "d365_disputes_ended_by_a_promise": int(d["ended_by_promise"].sum()),
+        "d365_disputes_never_resolved": int(((d["resolved_ts"] >= NEVER) & (systems_d == "D365")).sum()),
     }

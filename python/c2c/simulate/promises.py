@@ -16,7 +16,11 @@ one), so the policy violations of the world stay exactly the injected ones:
 - HighRadius dispute paths: OPEN -> IN_RESEARCH -> VALID -> RESOLVED (CREDIT_MEMO, REPAID,
   OFFSET, WRITE_OFF on invoices that are written off), OPEN -> IN_RESEARCH -> INVALID (the
   customer pays in full, REPAID), OPEN -> CLOSED (VOID: raised in error). RESOLVED, INVALID
-  and CLOSED end a dispute, at ``resolved_at``.
+  and CLOSED end a dispute, at ``resolved_at``;
+- D365 dispute paths that never reach Resolved (3): a dispute replaced by a promise to pay
+  (status 1 then 2: the status-2 row ends the dispute) and a dispute nobody marks resolved
+  (status 1 and no later change: open in the data for good; chosen where no letter follows,
+  so that no rule depends on when it ended).
 """
 
 from __future__ import annotations
@@ -31,11 +35,16 @@ P_CANCEL = 0.15        # of broken HighRadius promises
 P_PARTIAL = 0.30       # of broken promises on invoices paid later in one receipt
 
 
+P_DISPUTE_TO_PROMISE = 0.8  # of D365 disputes followed by a promise with no letter in between
+P_NEVER_MARKED = 0.3        # of D365 disputes with no letter after their resolution
+
+
 def reshape(w: World, rng: np.random.Generator) -> None:
     _renegotiate(w, rng)
     _cancel(w, rng)
     _partially_keep(w, rng)
     _dispute_paths(w, rng)
+    _d365_unresolved_disputes(w, rng)
 
 
 def _is_hr(w: World, inv: np.ndarray) -> np.ndarray:
@@ -160,6 +169,32 @@ def _partially_keep(w: World, rng: np.random.Generator) -> None:
         al[key] = al[key][o]
     pr["status"][ix] = "PARTIALLY_KEPT"
     pr["paid_amount"][ix] = part
+    _already_part_paid(w)
+
+
+def _already_part_paid(w: World) -> None:
+    """A broken promise during which a part payment arrived anyway (a defaulting customer's
+    instalment) was kept in part."""
+    pr, al, pay = w.promises, w.allocations, w.payments
+    hr = np.array([c.collections_system == "HIGHRADIUS" for c in w.companies])
+    linked = np.where(hr[pay["company"]], pay["matched_ts"] < NEVER, (pay["posted_ts"] < NEVER) | (pay["marked_invoice"] >= 0))
+    broken = np.flatnonzero((pr["status"] == "BROKEN") & (pr["close_ts"] < NEVER))
+    if not len(broken):
+        return
+    a_inv, a_recv, a_amt = al["inv"], pay["recv_ts"][al["pay"]], al["amount"]
+    ok = linked[al["pay"]]
+    o = np.argsort(a_inv, kind="stable")
+    a_inv, a_recv, a_amt, ok = a_inv[o], a_recv[o], a_amt[o], ok[o]
+    lo = np.searchsorted(a_inv, pr["inv"][broken], side="left")
+    hi = np.searchsorted(a_inv, pr["inv"][broken], side="right")
+    paid = np.zeros(len(broken), dtype=np.int64)
+    for k in range(int((hi - lo).max(initial=0))):
+        j = np.minimum(lo + k, len(a_inv) - 1)
+        inside = (lo + k < hi) & ok[j] & (a_recv[j] > pr["made_ts"][broken]) & (a_recv[j] <= pr["close_ts"][broken])
+        paid += np.where(inside, a_amt[j], 0)
+    part = broken[paid > 0]
+    pr["status"][part] = "PARTIALLY_KEPT"
+    pr["paid_amount"][part] = paid[paid > 0]
 
 
 def _dispute_paths(w: World, rng: np.random.Generator) -> None:
@@ -183,3 +218,31 @@ def _dispute_paths(w: World, rng: np.random.Generator) -> None:
     d["research_ts"] = np.where(d["research_ts"] < np.minimum(d["resolved_ts"], w.end_ts), d["research_ts"], NEVER)
     d["valid_ts"] = np.where((d["valid_ts"] > d["research_ts"]) & (d["valid_ts"] < np.minimum(d["resolved_ts"], w.end_ts)),
                              d["valid_ts"], NEVER)
+
+
+def _d365_unresolved_disputes(w: World, rng: np.random.Generator) -> None:
+    d, pr = w.disputes, w.promises
+    n = len(d["inv"])
+    d["ended_by_promise"] = np.zeros(n, dtype=bool)
+    d365 = ~_is_hr(w, d["inv"])
+    free = (w.inv["dev_rule"][d["inv"]] != RULES.index("R05") + 1) & (w.inv["dev_rule"][d["inv"]] != RULES.index("R06") + 1)
+    resolved = d["resolved_ts"] < NEVER
+    # the invoice's first promise made after the resolution
+    nxt = np.full(n, NEVER)
+    o = np.lexsort((pr["made_ts"], pr["inv"]))
+    p_inv, p_made = pr["inv"][o], pr["made_ts"][o]
+    lo = np.searchsorted(p_inv, d["inv"], side="left")
+    hi = np.searchsorted(p_inv, d["inv"], side="right")
+    for k in range(int((hi - lo).max(initial=0))):
+        j = np.minimum(lo + k, len(p_inv) - 1)
+        cand = (lo + k < hi) & (nxt >= NEVER) & (p_made[j] > d["resolved_ts"])
+        nxt = np.where(cand, p_made[j], nxt)
+    ok = d365 & free & resolved & (nxt < NEVER) & ~_letter_between(w, d["inv"], d["resolved_ts"], nxt)
+    ix = np.flatnonzero(ok & (rng.random(n) < P_DISPUTE_TO_PROMISE))
+    d["resolved_ts"][ix] = nxt[ix]
+    d["ended_by_promise"][ix] = True
+    resolved = (d["resolved_ts"] < NEVER) & ~d["ended_by_promise"]
+    # no later status change at all (a later promise's status-2 row would end the dispute)
+    ok = d365 & free & resolved & (nxt >= NEVER) & ~_letter_between(w, d["inv"], d["resolved_ts"], np.full(n, NEVER))
+    ix = np.flatnonzero(ok & (rng.random(n) < P_NEVER_MARKED))
+    d["resolved_ts"][ix] = NEVER

@@ -316,7 +316,8 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     rows = []
     # (invoice, status, ts, followup day, reason)
     rows.append((dp["inv"][dsel], 1, dp["open_ts"][dsel], NEVER_DAY, dp["reason"][dsel]))
-    rs = dsel[dp["resolved_ts"][dsel] < NEVER]
+    # a dispute replaced by a promise has no Resolved row: the promise's status-2 row ends it
+    rs = dsel[(dp["resolved_ts"][dsel] < NEVER) & ~dp["ended_by_promise"][dsel]]
     rows.append((dp["inv"][rs], 3, dp["resolved_ts"][rs], NEVER_DAY, dp["reason"][rs]))
     rows.append((pr["inv"][psel], 2, pr["made_ts"][psel], pr["promised_day"][psel], np.full(len(psel), None)))
     # a cancelled promise has no row of its own: the next status change of the invoice ends it
