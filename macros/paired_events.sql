@@ -75,15 +75,15 @@ closing_candidates as (
             and opening.source_system = closing.source_system
             and closing.pair_role = 'closing'
             and (
-                (opening.source_system = 'highradius' and closing.source_record_id = opening.source_record_id)
+                (opening.source_system = 'highradius' and opening.source_record_id = closing.source_record_id)
                 or (
                     opening.source_system <> 'highradius'
-                    and closing.source_record_id <> opening.source_record_id
+                    and opening.source_record_id <> closing.source_record_id
                     and (
-                        closing.event_timestamp > opening.event_timestamp
+                        opening.event_timestamp < closing.event_timestamp
                         or (
-                            closing.event_timestamp = opening.event_timestamp
-                            and closing.activity_order > opening.activity_order
+                            opening.event_timestamp = closing.event_timestamp
+                            and opening.activity_order < closing.activity_order
                         )
                     )
                 )

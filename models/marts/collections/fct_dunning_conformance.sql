@@ -477,15 +477,15 @@ interval_end_candidates as (
             and starts.source_system = ends.source_system
             and ends.bound = 'end'
             and (
-                (starts.source_system = 'highradius' and ends.source_record_id = starts.source_record_id)
+                (starts.source_system = 'highradius' and starts.source_record_id = ends.source_record_id)
                 or (
                     starts.source_system <> 'highradius'
-                    and ends.source_record_id <> starts.source_record_id
+                    and starts.source_record_id <> ends.source_record_id
                     and (
-                        ends.event_timestamp > starts.event_timestamp
+                        starts.event_timestamp < ends.event_timestamp
                         or (
-                            ends.event_timestamp = starts.event_timestamp
-                            and ends.activity_order > starts.activity_order
+                            starts.event_timestamp = ends.event_timestamp
+                            and starts.activity_order < ends.activity_order
                         )
                     )
                 )

@@ -41,8 +41,8 @@ paid_while_open as (
     inner join receipts
         on
             pairs.case_id = receipts.case_id
-            and receipts.event_timestamp > pairs.opening_at
-            and receipts.event_timestamp <= pairs.closing_at
+            and pairs.opening_at < receipts.event_timestamp
+            and pairs.closing_at >= receipts.event_timestamp
     group by pairs.opening_event_id
 
 ),
