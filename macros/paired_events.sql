@@ -4,8 +4,14 @@
     activity_order, event_id); an opening without its closing yet has NULL closing columns, an
     extra closing is left out. Both ends carry their business-day number from
     int_calendar_days. One definition for disputes, promises, receipts and credit requests;
-    each mart reads only its own activities from event_log. -#}
-{% macro paired_events(kind, openings, closings) -%}
+    each mart reads only its own activities from event_log.
+    pair_by_record = true pairs each opening with its own end instead of by position: in
+    HighRadius the record (p2p_id, dispute_id) carries both ends, so an opening is paired with
+    the closing of the same source record; in D365 (custdisputehistory) the invoice has one
+    status at a time, so an opening is paired with the first closing of the case after it that
+    comes from another record (the next status change). A promise cancelled or replaced then
+    ends its own interval and never shifts the pairs after it. -#}
+{% macro paired_events(kind, openings, closings, pair_by_record=false) -%}
 with events as (
 
     select
@@ -51,6 +57,54 @@ numbered as (
 
 ),
 
+{%- if pair_by_record %}
+
+closing_candidates as (
+
+    select
+        opening.event_id as opening_event_id,
+        closing.event_id as closing_event_id,
+        row_number() over (
+            partition by opening.event_id
+            order by closing.event_timestamp, closing.activity_order, closing.event_id
+        ) as candidate_rank
+    from numbered as opening
+    inner join numbered as closing
+        on
+            opening.case_id = closing.case_id
+            and opening.source_system = closing.source_system
+            and closing.pair_role = 'closing'
+            and (
+                (opening.source_system = 'highradius' and opening.source_record_id = closing.source_record_id)
+                or (
+                    opening.source_system <> 'highradius'
+                    and opening.source_record_id <> closing.source_record_id
+                    and (
+                        opening.event_timestamp < closing.event_timestamp
+                        or (
+                            opening.event_timestamp = closing.event_timestamp
+                            and opening.activity_order < closing.activity_order
+                        )
+                    )
+                )
+            )
+    where opening.pair_role = 'opening'
+
+),
+
+paired as (
+
+    select
+        closing_candidates.opening_event_id,
+        closing.*
+    from closing_candidates
+    inner join numbered as closing
+        on closing_candidates.closing_event_id = closing.event_id
+    where closing_candidates.candidate_rank = 1
+
+),
+{%- endif %}
+
 final as (
 
     select
@@ -77,11 +131,16 @@ final as (
         closing.reason_code as closing_reason_code,
         closing_day.business_day_number as closing_business_day_number
     from numbered as opening
+    {%- if pair_by_record %}
+    left join paired as closing
+        on opening.event_id = closing.opening_event_id
+    {%- else %}
     left join numbered as closing
         on
             opening.case_id = closing.case_id
             and opening.pair_number = closing.pair_number
             and closing.pair_role = 'closing'
+    {%- endif %}
     left join calendar as opening_day
         on
             opening.company_code = opening_day.company_code

@@ -41,7 +41,10 @@ def evaluate(events: pd.DataFrame, invoices: pd.DataFrame, as_of_date, *, first_
         if b:
             ends = ev[ev.activity_code == b].sort_values(key + ["event_timestamp"])
         else:
-            ends = ev[ev.activity_code.isin(["PROMISE_TO_PAY_KEPT", "PROMISE_TO_PAY_BROKEN"])].sort_values(key + ["event_timestamp"])
+            # a promise ends kept, broken (also kept in part) or cancelled (also replaced by a new one);
+            # the promises of one invoice follow each other, so the n-th end closes the n-th promise
+            ends = ev[ev.activity_code.isin(["PROMISE_TO_PAY_KEPT", "PROMISE_TO_PAY_BROKEN", "PROMISE_TO_PAY_CANCELLED"])
+                      ].sort_values(key + ["event_timestamp"])
         starts = starts.assign(n=starts.groupby(key).cumcount())
         ends = ends.assign(n=ends.groupby(key).cumcount())
         iv = starts.merge(ends[key + ["n", "event_timestamp"]], on=key + ["n"], how="left", suffixes=("", "_end"))

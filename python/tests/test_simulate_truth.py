@@ -61,11 +61,14 @@ def test_truth_event_times_are_visible_in_the_raw_records(zone_name, request):
             where w.transtype = 35 and i.invoice = e.invoice_id and w.createddatetime = e.event_timestamp)""",
         "D365 disputes and promises": f"""select count(*) from ev e where company_code = 'FRRT'
             and activity_code in ('DISPUTE_OPENED', 'DISPUTE_RESOLVED', 'PROMISE_TO_PAY_MADE', 'PROMISE_TO_PAY_KEPT',
-                                  'PROMISE_TO_PAY_BROKEN')
+                                  'PROMISE_TO_PAY_BROKEN', 'PROMISE_TO_PAY_CANCELLED')
             and not exists (select 1 from {d('custdisputehistory')} h join {d('custtrans')} i on i.recid = h.custtrans
               where i.invoice = e.invoice_id and h.createddatetime = e.event_timestamp and (h.isdelete is null)
-              and h.status = case e.activity_code when 'DISPUTE_OPENED' then 1 when 'PROMISE_TO_PAY_MADE' then 2
-                  when 'DISPUTE_RESOLVED' then 3 when 'PROMISE_TO_PAY_BROKEN' then 4 else 5 end)""",
+              and (h.status = case e.activity_code when 'DISPUTE_OPENED' then 1 when 'PROMISE_TO_PAY_MADE' then 2
+                  when 'DISPUTE_RESOLVED' then 3 when 'PROMISE_TO_PAY_BROKEN' then 4
+                  when 'PROMISE_TO_PAY_CANCELLED' then 2 else 5 end
+                -- a dispute replaced by a promise ends at the promise's status-2 row
+                or (e.activity_code = 'DISPUTE_RESOLVED' and h.status = 2)))""",
         "HighRadius disputes": f"""select count(*) from ev e where company_code <> 'FRRT' and activity_code = 'DISPUTE_OPENED'
             and not exists (select 1 from {hr('hr_dispute')} x where x.invoice_number = e.invoice_id
               and x.company_code = e.company_code
@@ -87,7 +90,7 @@ def test_truth_event_times_are_visible_in_the_raw_records(zone_name, request):
                  "PAYMENT_RECEIVED", "PAYMENT_POSTED", "INVOICE_SETTLED", "INVOICE_WRITTEN_OFF", "DISPUTE_OPENED",
                  "DISPUTE_RESOLVED", "PROMISE_TO_PAY_MADE", "PROMISE_TO_PAY_KEPT", "PROMISE_TO_PAY_BROKEN",
                  "COLLECTION_CALL_MADE", "PAYMENT_REMINDER_SENT", "CREDIT_LIMIT_REQUESTED", "CREDIT_LIMIT_APPROVED",
-                 "CREDIT_LIMIT_REJECTED"):
+                 "CREDIT_LIMIT_REJECTED", "PROMISE_TO_PAY_CANCELLED"):
         assert counts[code] > 0, f"no {code} in the simulated truth"
 
 

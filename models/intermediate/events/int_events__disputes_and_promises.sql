@@ -1,7 +1,13 @@
 -- grain: one row per dispute or promise-to-pay event of an invoice
--- HighRadius: a dispute opens at opened_at and is resolved at resolved_at; a promise is made at
--- created_at and is kept or broken at status_changed_at. D365: every status change of
--- custdisputehistory (1 Disputed, 2 Promise to pay, 3 Resolved, 4 Broken, 5 Kept) is an event.
+-- HighRadius: a dispute opens at opened_at and ends at resolved_at (statuses RESOLVED, INVALID,
+-- CLOSED set it); a promise is made at created_at and ends at status_changed_at: KEPT, BROKEN,
+-- PARTIALLY_KEPT (a broken promise, reason code PARTIALLY_KEPT) or CANCELLED (also a promise
+-- replaced by a new one). D365: every status change of custdisputehistory (1 Disputed, 2 Promise
+-- to pay, 3 Resolved, 4 Broken, 5 Kept) is an event; the invoice has one status at a time, so a
+-- change that follows a status 2 and is not 4 or 5 (a new promise, a dispute) also cancels the
+-- promise: Promise To Pay Cancelled from the same row; a status 2 that follows a status 1 (the
+-- customer drops the dispute and promises to pay) also ends the dispute: Dispute Resolved from
+-- the same row. A dispute with no later change stays open.
 -- Resources: the person who made the change. hr_dispute.owner_id is today's owner, so a dispute's
 -- opening and resolution name the person of the first status change and of the last change at or
 -- before the resolution (hr_dispute_status_history.changed_by; owner_id only when the history has
@@ -128,8 +134,11 @@ hr_events as (
         hr_promises.company_code,
         hr_promises.invoice_number,
         -- a promise kept only in part is a broken promise
-        case when hr_promises.status = 'KEPT' then 'PROMISE_TO_PAY_KEPT' else 'PROMISE_TO_PAY_BROKEN' end
-            as activity_code,
+        case hr_promises.status
+            when 'KEPT' then 'PROMISE_TO_PAY_KEPT'
+            when 'CANCELLED' then 'PROMISE_TO_PAY_CANCELLED'
+            else 'PROMISE_TO_PAY_BROKEN'
+        end as activity_code,
         hr_promises.status_changed_at as event_timestamp,
         'SYSTEM' as resource,
         'system' as resource_type,
@@ -138,7 +147,7 @@ hr_events as (
         hr_promises.promised_amount as amount,
         hr_promises.status as reason_code
     from hr_promises
-    where hr_promises.status in ('KEPT', 'PARTIALLY_KEPT', 'BROKEN')
+    where hr_promises.status in ('KEPT', 'PARTIALLY_KEPT', 'BROKEN', 'CANCELLED')
 
 ),
 
@@ -166,17 +175,57 @@ from_highradius as (
 
 ),
 
-from_d365 as (
+-- each status change with the status it replaced (the invoice's previous change)
+d365_changes as (
 
     select
-        invoices.case_id,
-        case d365_history.status
+        d365_history.*,
+        lag(d365_history.status) over (
+            partition by d365_history.company_code, d365_history.custtrans
+            order by d365_history.createddatetime, d365_history.recid
+        ) as previous_status
+    from d365_history
+    where d365_history.status between 1 and 5
+
+),
+
+d365_events as (
+
+    select
+        d365_changes.*,
+        case d365_changes.status
             when 1 then 'DISPUTE_OPENED'
             when 2 then 'PROMISE_TO_PAY_MADE'
             when 3 then 'DISPUTE_RESOLVED'
             when 4 then 'PROMISE_TO_PAY_BROKEN'
             when 5 then 'PROMISE_TO_PAY_KEPT'
-        end as activity_code,
+        end as activity_code
+    from d365_changes
+
+    union all
+
+    select
+        d365_changes.*,
+        'PROMISE_TO_PAY_CANCELLED' as activity_code
+    from d365_changes
+    where d365_changes.previous_status = 2 and d365_changes.status not in (4, 5)
+
+    union all
+
+    -- a promise to pay that replaces a dispute (status 1 then 2) ends the dispute
+    select
+        d365_changes.*,
+        'DISPUTE_RESOLVED' as activity_code
+    from d365_changes
+    where d365_changes.previous_status = 1 and d365_changes.status = 2
+
+),
+
+from_d365 as (
+
+    select
+        invoices.case_id,
+        d365_history.activity_code,
         d365_history.createddatetime as event_timestamp,
         d365_history.createdby as resource,
         'collector' as resource_type,
@@ -187,14 +236,12 @@ from_d365 as (
         cast(null as {{ dbt.type_numeric() }}) as amount,
         invoices.currency,
         d365_history.reasoncode as reason_code
-    from d365_history
+    from d365_events as d365_history
     inner join invoices
         on
             d365_history.company_code = invoices.company_code
             and d365_history.custtrans = invoices.custtrans_recid
-    where
-        invoices.collections_system = 'D365'
-        and d365_history.status between 1 and 5
+    where invoices.collections_system = 'D365'
 
 )
 

@@ -1,9 +1,10 @@
 -- grain: one row per dispute (dispute_id = event_id of its Dispute Opened event)
--- A dispute is a Dispute Opened event; its resolution is the Dispute Resolved event paired with
--- it in the macro paired_events (the first opened with the first resolved, and so on, per case).
+-- A dispute is a Dispute Opened event; its resolution is its own Dispute Resolved event, paired in
+-- the macro paired_events by source record (HighRadius dispute_id; D365 the invoice's next
+-- Resolved status change).
 with pairs as (
 
-    {{ paired_events('dispute', ['DISPUTE_OPENED'], ['DISPUTE_RESOLVED']) }}
+    {{ paired_events('dispute', ['DISPUTE_OPENED'], ['DISPUTE_RESOLVED'], pair_by_record=true) }}
 
 ),
 

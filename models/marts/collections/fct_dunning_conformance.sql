@@ -38,13 +38,16 @@ event_log as (
         activity_code,
         activity_order,
         event_timestamp,
-        dunning_level
+        dunning_level,
+        source_system,
+        source_record_id
     from {{ ref('event_log') }}
     where
         (activity_code like 'DUNNING_LETTER_%' and dunning_level is not null)
         or activity_code in (
             'DUE_DATE_PASSED', 'DISPUTE_OPENED', 'DISPUTE_RESOLVED', 'PROMISE_TO_PAY_MADE',
-            'PROMISE_TO_PAY_KEPT', 'PROMISE_TO_PAY_BROKEN', 'INVOICE_SETTLED', 'INVOICE_WRITTEN_OFF'
+            'PROMISE_TO_PAY_KEPT', 'PROMISE_TO_PAY_BROKEN', 'PROMISE_TO_PAY_CANCELLED', 'INVOICE_SETTLED',
+            'INVOICE_WRITTEN_OFF'
         )
 
 ),
@@ -71,7 +74,9 @@ known_events as (
         event_log.activity_code,
         event_log.activity_order,
         event_log.event_timestamp,
-        event_log.dunning_level
+        event_log.dunning_level,
+        event_log.source_system,
+        event_log.source_record_id
     from event_log
     cross join as_of
     where cast(event_log.event_timestamp as date) <= as_of.as_of_date
@@ -419,13 +424,15 @@ interval_events as (
         event_id,
         event_timestamp,
         activity_order,
+        source_system,
+        source_record_id,
         case when activity_code in ('DISPUTE_OPENED', 'DISPUTE_RESOLVED') then 'R05' else 'R07' end as rule_id,
         case when activity_code in ('DISPUTE_OPENED', 'PROMISE_TO_PAY_MADE') then 'start' else 'end' end as bound
     from known_events
     where
         activity_code in (
             'DISPUTE_OPENED', 'DISPUTE_RESOLVED', 'PROMISE_TO_PAY_MADE', 'PROMISE_TO_PAY_KEPT',
-            'PROMISE_TO_PAY_BROKEN'
+            'PROMISE_TO_PAY_BROKEN', 'PROMISE_TO_PAY_CANCELLED'
         )
 
 ),
@@ -437,6 +444,8 @@ interval_events_numbered as (
         event_id,
         event_timestamp,
         activity_order,
+        source_system,
+        source_record_id,
         rule_id,
         bound,
         row_number() over (
@@ -446,7 +455,45 @@ interval_events_numbered as (
 
 ),
 
--- the n-th opening of a case is closed by its n-th resolution (dispute) or outcome (promise)
+-- each opening is closed by its own end (as in the macro paired_events with pair_by_record):
+-- HighRadius, the end of the same record (dispute_id, p2p_id); D365, the first end of the case
+-- after it from another custdisputehistory row (the invoice's next status change). A promise
+-- cancelled or replaced by a new one ends its own interval.
+interval_end_candidates as (
+
+    select
+        starts.event_id as start_event_id,
+        ends.event_id as end_event_id,
+        ends.event_timestamp as ended_at,
+        ends.activity_order as end_activity_order,
+        row_number() over (
+            partition by starts.event_id order by ends.event_timestamp, ends.activity_order, ends.event_id
+        ) as candidate_rank
+    from interval_events_numbered as starts
+    inner join interval_events_numbered as ends
+        on
+            starts.case_id = ends.case_id
+            and starts.rule_id = ends.rule_id
+            and starts.source_system = ends.source_system
+            and ends.bound = 'end'
+            and (
+                (starts.source_system = 'highradius' and starts.source_record_id = ends.source_record_id)
+                or (
+                    starts.source_system <> 'highradius'
+                    and starts.source_record_id <> ends.source_record_id
+                    and (
+                        starts.event_timestamp < ends.event_timestamp
+                        or (
+                            starts.event_timestamp = ends.event_timestamp
+                            and starts.activity_order < ends.activity_order
+                        )
+                    )
+                )
+            )
+    where starts.bound = 'start'
+
+),
+
 intervals as (
 
     select
@@ -456,16 +503,14 @@ intervals as (
         starts.event_id as start_event_id,
         starts.event_timestamp as started_at,
         starts.activity_order as start_activity_order,
-        ends.event_id as end_event_id,
-        ends.event_timestamp as ended_at,
-        ends.activity_order as end_activity_order
+        ends.end_event_id,
+        ends.ended_at,
+        ends.end_activity_order
     from interval_events_numbered as starts
-    left join interval_events_numbered as ends
+    left join interval_end_candidates as ends
         on
-            starts.case_id = ends.case_id
-            and starts.rule_id = ends.rule_id
-            and starts.occurrence = ends.occurrence
-            and ends.bound = 'end'
+            starts.event_id = ends.start_event_id
+            and ends.candidate_rank = 1
     where starts.bound = 'start'
 
 ),

@@ -74,7 +74,7 @@ promise_totals as (
         case_id,
         count(*) as promise_count,
         sum(case when outcome = 'kept' then 1 else 0 end) as promises_kept,
-        sum(case when outcome = 'broken' then 1 else 0 end) as promises_broken,
+        sum(case when outcome in ('broken', 'partially_kept') then 1 else 0 end) as promises_broken,
         sum(case when outcome = 'open' then 1 else 0 end) as promises_open
     from promises
     group by case_id
@@ -203,7 +203,8 @@ final as (
             when promise_count is null then 'no promise'
             when promises_broken > 0 then 'broken'
             when promises_open > 0 then 'open'
-            else 'kept'
+            when promises_kept > 0 then 'kept'
+            else 'cancelled'
         end as promise_to_pay_outcome,
         cash_application_lag_hours,
         cast(cash_application_lag_business_days as {{ dbt.type_int() }}) as cash_application_lag_business_days,

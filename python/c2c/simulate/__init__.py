@@ -175,6 +175,7 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
     try:
         for name, sql in (("invoices", inv_sql), ("events", ev_sql), ("violations", dev_sql)):
             con.execute(f"COPY ({sql}) TO '{(dest / (name + '.parquet')).as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+        shapes = _write_promises(w, keys, dest, con)
         con.register("faults", faults)
         con.execute(f"COPY (select * from faults) TO '{(dest / 'faults.parquet').as_posix()}' (FORMAT parquet)")
     finally:
@@ -195,6 +196,46 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
         "violations_by_rule": {k: int(v) for k, v in dev["rule_id"].value_counts().sort_index().items()},
         "faults_by_kind": {k: int(v) for k, v in faults["fault_kind"].value_counts().sort_index().items()},
         "credit_limits": credit_summary(w),
+        "promises_and_disputes": shapes,
     }
     (dest / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest
+
+
+def _write_promises(w: World, keys: dict, dest: Path, con: duckdb.DuckDBPyConnection) -> dict:
+    """``promises.parquet``: one row per promise with its fate; returns the counts of each shape."""
+    pr, d = w.promises, w.disputes
+    closed = pr["close_ts"] < NEVER
+    df = pd.DataFrame({
+        "case_id": pd.Series(keys["case_company"][pr["inv"]]).str.lower().to_numpy(dtype=object) + ":" + keys["inv_id"][pr["inv"]],
+        "promise_source_id": keys["promise_source_id"], "made_ts": pr["made_ts"],
+        "ended_ts": np.where(closed, pr["close_ts"], -1),
+        "fate": pd.Series(pr["status"]).str.lower().to_numpy(dtype=object),
+        "paid_amount_cents": pr["paid_amount"]})
+    con.register("promises_truth", df)
+    try:
+        con.execute(f"""COPY (
+            select case_id, promise_source_id, make_timestamp(made_ts * 1000000) as made_at,
+                   case when ended_ts >= 0 then make_timestamp(ended_ts * 1000000) end as ended_at, fate,
+                   cast(paid_amount_cents as decimal(18, 0)) / 100 as paid_amount
+            from promises_truth order by case_id, made_at, promise_source_id
+        ) TO '{(dest / 'promises.parquet').as_posix()}' (FORMAT parquet, COMPRESSION zstd)""")
+    finally:
+        con.unregister("promises_truth")
+    per_inv = np.bincount(pr["inv"], minlength=len(w.inv["company"]))
+    systems = np.array([c.collections_system for c in w.companies], dtype=object)[w.inv["company"][pr["inv"]]]
+    systems_d = np.array([c.collections_system for c in w.companies], dtype=object)[w.inv["company"][d["inv"]]]
+    hr_d = systems_d == "HIGHRADIUS"
+    fates = pd.Series(pr["status"]).str.lower() + " (" + pd.Series(systems).str.lower() + ")"
+    return {
+        "promise_fates": {k: int(v) for k, v in fates.value_counts().sort_index().items()},
+        "invoices_with_several_promises": int((per_inv > 1).sum()),
+        # HighRadius disputes (D365 has no dispute types, statuses beyond 1 and 3, or resolution types)
+        "dispute_final_statuses": {k: int(v) for k, v in pd.Series(np.where(
+            d["resolved_ts"] < NEVER, d["final_status"], "OPEN")[hr_d]).value_counts().sort_index().items()},
+        "dispute_resolution_types": {k: int(v) for k, v in pd.Series(
+            d["resolution"][(d["resolved_ts"] < NEVER) & hr_d]).value_counts().sort_index().items()},
+        "dispute_types": {k: int(v) for k, v in pd.Series(d["type"][hr_d]).value_counts().sort_index().items()},
+        "d365_disputes_ended_by_a_promise": int(d["ended_by_promise"].sum()),
+        "d365_disputes_never_resolved": int(((d["resolved_ts"] >= NEVER) & (systems_d == "D365")).sum()),
+    }

@@ -634,6 +634,8 @@ def generate(cfg: SimConfig) -> World:
                   allocations=allocations, deviations=dev)
     from .credit import extend_credit_history  # credit limits over time (imports this module)
     extend_credit_history(world)
+    from .promises import reshape  # noqa: PLC0415 - the step reads this module's World
+    reshape(world, rng)
     world.events = build_events(world)
     return world
 
@@ -673,7 +675,8 @@ def build_events(w: World) -> pd.DataFrame:
     parts.append((pr["inv"], pr["made_ts"], "PROMISE_TO_PAY_MADE"))
     closed = pr["close_ts"] < NEVER
     parts.append((pr["inv"][closed], pr["close_ts"][closed],
-                  np.where(pr["status"][closed] == "KEPT", "PROMISE_TO_PAY_KEPT", "PROMISE_TO_PAY_BROKEN")))
+                  np.where(pr["status"][closed] == "KEPT", "PROMISE_TO_PAY_KEPT",
+                           np.where(pr["status"][closed] == "CANCELLED", "PROMISE_TO_PAY_CANCELLED", "PROMISE_TO_PAY_BROKEN"))))
     d = w.disputes
     parts.append((d["inv"], d["open_ts"], "DISPUTE_OPENED"))
     res = d["resolved_ts"] < NEVER

@@ -317,17 +317,22 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     rows = []
     # (invoice, status, ts, followup day, reason)
     rows.append((dp["inv"][dsel], 1, dp["open_ts"][dsel], NEVER_DAY, dp["reason"][dsel]))
-    rs = dsel[dp["resolved_ts"][dsel] < NEVER]
+    # a dispute replaced by a promise has no Resolved row: the promise's status-2 row ends it
+    rs = dsel[(dp["resolved_ts"][dsel] < NEVER) & ~dp["ended_by_promise"][dsel]]
     rows.append((dp["inv"][rs], 3, dp["resolved_ts"][rs], NEVER_DAY, dp["reason"][rs]))
     rows.append((pr["inv"][psel], 2, pr["made_ts"][psel], pr["promised_day"][psel], np.full(len(psel), None)))
-    pc = psel[pr["close_ts"][psel] < NEVER]
+    # a cancelled promise has no row of its own: the next status change of the invoice ends it
+    pc = psel[(pr["close_ts"][psel] < NEVER) & (pr["status"][psel] != "CANCELLED")]
     rows.append((pr["inv"][pc], np.where(pr["status"][pc] == "KEPT", 5, 4), pr["close_ts"][pc], NEVER_DAY,
                  np.full(len(pc), None)))
     h_inv = np.concatenate([r[0] for r in rows]).astype(np.int64)
     h_status = np.concatenate([np.broadcast_to(r[1], len(r[0])) for r in rows]).astype(np.int32)
     h_ts = np.concatenate([r[2] for r in rows])
+    h_recid = _recids(len(h_inv), 17)
+    promise_recid = np.zeros(len(pr["inv"]), dtype=np.int64)
+    promise_recid[psel] = h_recid[len(dsel) + len(rs):len(dsel) + len(rs) + len(psel)]
     d["custdisputehistory"] = lake.stamp(pd.DataFrame({
-        "recid": _recids(len(h_inv), 17), "dataareaid": comp_code[i_comp[h_inv]], "custtrans": ct_inv_recid[h_inv],
+        "recid": h_recid, "dataareaid": comp_code[i_comp[h_inv]], "custtrans": ct_inv_recid[h_inv],
         "status": pd.array(h_status, dtype="int32"), "statuschangeddate": h_ts // DAY,
         "followupdate": np.concatenate([np.broadcast_to(r[3], len(r[0])) for r in rows]),
         "reasoncode": np.concatenate([r[4] for r in rows]), "responsibleworker": collector_recid[h_inv],
@@ -421,6 +426,8 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     p_fin["status_changed_at"] = pr["close_ts"][ph][closed_p]
     p_fin["_change_ts"] = pr["close_ts"][ph][closed_p]
     hr["hr_promise_to_pay"] = pd.concat([p_base, p_fin], ignore_index=True)
+    promise_source_id = promise_recid.astype(str).astype(object)
+    promise_source_id[ph] = p_id
     dh = np.flatnonzero(hrm[dp["inv"]])
     dis_id = _fmt("DSP", np.arange(1, len(dh) + 1), 9)
     d_inv = dp["inv"][dh]
@@ -432,21 +439,30 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
         "currency": inv["currency"][d_inv], "status": "OPEN", "owner_id": inv_coll[d_inv], "opened_at": dp["open_ts"][dh],
         "resolved_at": NEVER, "resolution_type": None, "_company": i_comp[d_inv], "_change_ts": dp["open_ts"][dh]})
     done = res < NEVER
+    # status paths (simulate.promises): OPEN -> IN_RESEARCH -> VALID -> RESOLVED, OPEN -> IN_RESEARCH
+    # -> INVALID, OPEN -> CLOSED; one version of the record per status change
+    research, valid = dp["research_ts"][dh], dp["valid_ts"][dh]
+    in_res, is_valid = research < NEVER, valid < NEVER
+    d_res = d_base[in_res].copy()
+    d_res["status"] = "IN_RESEARCH"
+    d_res["_change_ts"] = research[in_res]
+    d_val = d_base[is_valid].copy()
+    d_val["status"] = "VALID"
+    d_val["_change_ts"] = valid[is_valid]
     d_fin = d_base[done].copy()
-    d_fin["status"] = "RESOLVED"
+    d_fin["status"] = dp["final_status"][dh][done]
     d_fin["resolved_at"] = res[done]
     d_fin["resolution_type"] = dp["resolution"][dh][done]
     d_fin["_change_ts"] = res[done]
-    hr["hr_dispute"] = pd.concat([d_base, d_fin], ignore_index=True)
-    research = dp["open_ts"][dh] + (HOUR + rng.random(len(dh)) * 20 * HOUR).astype(np.int64)
-    in_res = research < np.minimum(res, w.end_ts)
-    sh_id = np.concatenate([dis_id, dis_id[in_res], dis_id[done]])
-    sh_status = np.concatenate([np.full(len(dh), "OPEN"), np.full(in_res.sum(), "IN_RESEARCH"), np.full(done.sum(), "RESOLVED")])
-    sh_ts = np.concatenate([dp["open_ts"][dh], research[in_res], res[done]])
-    sh_comp = np.concatenate([i_comp[d_inv], i_comp[d_inv][in_res], i_comp[d_inv][done]])
+    hr["hr_dispute"] = pd.concat([d_base, d_res, d_val, d_fin], ignore_index=True)
+    sh_id = np.concatenate([dis_id, dis_id[in_res], dis_id[is_valid], dis_id[done]])
+    sh_status = np.concatenate([np.full(len(dh), "OPEN", dtype=object), np.full(in_res.sum(), "IN_RESEARCH", dtype=object),
+                                np.full(is_valid.sum(), "VALID", dtype=object), dp["final_status"][dh][done]])
+    sh_ts = np.concatenate([dp["open_ts"][dh], research[in_res], valid[is_valid], res[done]])
+    sh_comp = np.concatenate([i_comp[d_inv], i_comp[d_inv][in_res], i_comp[d_inv][is_valid], i_comp[d_inv][done]])
     hr["hr_dispute_status_history"] = pd.DataFrame({
         "dispute_id": sh_id, "status": sh_status.astype(object), "changed_at": sh_ts,
-        "changed_by": np.concatenate([inv_coll[d_inv], inv_coll[d_inv][in_res], inv_coll[d_inv][done]]),
+        "changed_by": np.concatenate([inv_coll[d_inv], inv_coll[d_inv][in_res], inv_coll[d_inv][is_valid], inv_coll[d_inv][done]]),
         "_company": sh_comp, "_change_ts": sh_ts})
     cr = w.credit_reviews
     credit_tables(w, lake, rng, d, hr, comp_code, collector_user[cr["inv"]], inv_coll[cr["inv"]], w_user[cr["approver"]],
@@ -473,6 +489,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
         "_company": pay["company"][a_pay], "_change_ts": np.where(a_posted < NEVER, a_posted, pay["matched_ts"][a_pay])})
 
     keys = {"inv_id": inv_id, "case_company": comp_code[i_comp], "ct_inv_recid": ct_inv_recid, "pay_id": pay_id,
+            "promise_source_id": promise_source_id,
             "corr_id": corr_id, "next_seq": int(inv["seq"].max()) + 1 if n_inv else 1, "cust_recid": cust_recid}
     return d, hr, keys
 
