@@ -25,6 +25,7 @@ import pandas as pd
 from .config import SimConfig
 from .faults import VERSIONED_HR, FaultLog, HR_RECORD_KEY, inject_malformed_lines, inject_row_faults
 from .model import CODES, DAY, NEVER, World, generate
+from .outcomes import shape_counts
 from .tables import Lake, build_tables
 from .writer import Writer, extracted_at
 
@@ -123,7 +124,7 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
     dest.mkdir(parents=True, exist_ok=True)
     inv = w.inv
     comp = keys["case_company"]
-    status = np.where(inv["wo_ts"] < NEVER, "written_off", np.where(inv["settled_ts"] < NEVER, "settled", "open"))
+    status = inv["outcome"]  # settled, written_off, credited or open (simulate.outcomes)
     systems = np.array([c.collections_system for c in w.companies], dtype=object)
     invoices = pd.DataFrame({
         "invoice_index": np.arange(len(comp)), "company_code": comp, "invoice_id": keys["inv_id"],
@@ -133,7 +134,8 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
         "collections_system": systems[inv["company"]], "currency": inv["currency"], "invoice_amount_cents": inv["amount"],
         "invoice_day": inv["post_day"], "due_day": inv["due_day"], "status": status,
         "settled_ts": np.where(inv["settled_ts"] < NEVER, inv["settled_ts"], -1),
-        "written_off_ts": np.where(inv["wo_ts"] < NEVER, inv["wo_ts"], -1)})
+        "written_off_ts": np.where(inv["outcome_wo_ts"] < NEVER, inv["outcome_wo_ts"], -1),
+        "written_off_cents": inv["wo_amount"]})
     events = w.events
     codes = pd.DataFrame({"activity_index": np.arange(len(CODES)), "activity_code": CODES})
     dev = w.deviations
@@ -148,7 +150,8 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
                date '1970-01-01' + cast(invoice_day as integer) as invoice_date,
                date '1970-01-01' + cast(due_day as integer) as due_date, status,
                case when settled_ts >= 0 then make_timestamp(settled_ts * 1000000) end as settled_at,
-               case when written_off_ts >= 0 then make_timestamp(written_off_ts * 1000000) end as written_off_at
+               case when written_off_ts >= 0 then make_timestamp(written_off_ts * 1000000) end as written_off_at,
+               cast(written_off_cents as decimal(18, 0)) / 100 as written_off_amount
         from inv order by company_code, invoice_id"""
     ev_sql = """
         select lower(i.company_code) || ':' || i.invoice_id as case_id, i.company_code, i.invoice_id,
@@ -180,6 +183,7 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
         "counts": {"invoices": int(len(invoices)), "events": int(len(events)), "violations": int(len(dev)),
                    "faults": int(len(faults)), "rows": counts},
         "violations_by_rule": {k: int(v) for k, v in dev["rule_id"].value_counts().sort_index().items()},
+        "outcome_shapes": shape_counts(w),
         "faults_by_kind": {k: int(v) for k, v in faults["fault_kind"].value_counts().sort_index().items()},
     }
     (dest / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
