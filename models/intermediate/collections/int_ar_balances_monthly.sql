@@ -2,10 +2,10 @@
 -- (company_code, customer_segment, currency, month_start_date); every month from the group's
 -- first invoice month to the as-of month, also months without activity
 -- Additive month-end figures of the receivables, from which fct_ar_monthly derives its ratios:
--- the month's flows (invoices, settlements, write-offs, and the cash among the settlements), the open balances at the snapshot date
--- (month end, or the as-of date in the as-of month) by ageing bucket, and the sales of the 90
--- days up to the snapshot date. Open balances come from one row per invoice and month it was
--- open at the snapshot date (not one per day).
+-- the month's flows (invoices, settlements, write-offs; the cash among the settlements), the
+-- open balances at the snapshot date (month end, or the as-of date in the as-of month) by
+-- ageing bucket, and the sales of the 90 days up to the snapshot date. Open balances come from
+-- one row per invoice and month it was open at the snapshot date (not one per day).
 {{ config(materialized='table') }}
 
 with cases as (

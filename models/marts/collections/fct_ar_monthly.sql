@@ -4,7 +4,8 @@
 -- row with both '*'
 -- Receivables at month end: open AR, sales, settlements, write-offs, ageing buckets, DSO
 -- (standard and countback), best possible DSO, average days delinquent and the collection
--- effectiveness index (standard: every reduction of AR; cash: only cash receipts). Ratios are computed on accounting-currency amounts of the row's own
+-- effectiveness index (standard: every reduction of AR counts as collected; cash CEI: only
+-- cash receipts). Ratios are computed on accounting-currency amounts of the row's own
 -- totals, never averaged across rows.
 {%- set measures = ['invoice_count', 'sales_amount', 'sales_amount_accounting', 'settled_amount',
     'settled_amount_accounting', 'written_off_amount', 'written_off_amount_accounting', 'cash_collected_amount',

@@ -85,9 +85,6 @@ joined as (
 
     select
         cases.*,
-        -- paid: closed as settled (payments or general-journal offsets, with any credit notes and
-        -- non-material write-offs); a credited or written-off invoice was not paid
-        case when cases.status = 'settled' then cases.settled_at end as paid_at,
         first_credit_request.requested_at as credit_requested_at,
         first_credit_request.decided_at as credit_decided_at,
         first_credit_request.decision as credit_decision,
@@ -111,7 +108,10 @@ joined as (
         due_day.business_day_number as due_bdn,
         letter_day.business_day_number as letter_bdn,
         received_day.business_day_number as received_bdn,
-        settled_day.business_day_number as settled_bdn
+        settled_day.business_day_number as settled_bdn,
+        -- paid: closed as settled (payments or general-journal offsets, with any credit notes and
+        -- non-material write-offs); a credited or written-off invoice was not paid
+        case when cases.status = 'settled' then cases.settled_at end as paid_at
     from cases
     left join first_credit_request
         on

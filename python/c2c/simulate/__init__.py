@@ -135,7 +135,7 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
         "invoice_day": inv["post_day"], "due_day": inv["due_day"], "status": status,
         "settled_ts": np.where(inv["settled_ts"] < NEVER, inv["settled_ts"], -1),
         "written_off_ts": np.where(inv["outcome_wo_ts"] < NEVER, inv["outcome_wo_ts"], -1),
-        "written_off_cents": inv["wo_amount"]})
+        "written_off_cents": inv["wo_amount"], "has_cash_receipt": inv["has_cash_receipt"]})
     events = w.events
     codes = pd.DataFrame({"activity_index": np.arange(len(CODES)), "activity_code": CODES})
     dev = w.deviations
@@ -151,7 +151,7 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
                date '1970-01-01' + cast(due_day as integer) as due_date, status,
                case when settled_ts >= 0 then make_timestamp(settled_ts * 1000000) end as settled_at,
                case when written_off_ts >= 0 then make_timestamp(written_off_ts * 1000000) end as written_off_at,
-               cast(written_off_cents as decimal(18, 0)) / 100 as written_off_amount
+               cast(written_off_cents as decimal(18, 0)) / 100 as written_off_amount, has_cash_receipt
         from inv order by company_code, invoice_id"""
     ev_sql = """
         select lower(i.company_code) || ':' || i.invoice_id as case_id, i.company_code, i.invoice_id,

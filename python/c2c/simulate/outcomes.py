@@ -45,9 +45,9 @@ def add_outcome_shapes(w: World, rng: np.random.Generator) -> None:
     inv = w.inv
     n = len(inv["company"])
     counts: dict[str, int] = {}
-    counts["material_fix"] = _keep_r08_write_offs_material(w, rng)
-    counts["netting"] = _general_journal_nettings(w, rng)
-    counts["dispute_write_off"] = _disputed_part_written_off(w, rng)
+    counts["r08_write_offs_made_material"] = _keep_r08_write_offs_material(w, rng)
+    _general_journal_nettings(w, rng)
+    counts["dispute_part_written_off"] = _disputed_part_written_off(w, rng)
     counts["residual_write_off"] = _residual_write_offs(w, rng)
     w.payments["amount"] = np.bincount(w.allocations["pay"], weights=w.allocations["amount"],
                                        minlength=len(w.payments["company"])).astype(np.int64)
@@ -179,6 +179,9 @@ def _record_outcomes(w: World, n: int) -> None:
     received[pieces.loc[pieces["kind"].isin(["payment", "offset"]), "inv"].to_numpy()] = True
     material = (closing_kind == "write-off") & is_material(inv["wo_amount"], inv["amount"])
     closed = closed_ts < NEVER
+    paid = np.zeros(n, dtype=bool)
+    paid[pieces.loc[pieces["kind"] == "payment", "inv"].to_numpy()] = True
+    inv["has_cash_receipt"] = paid
     inv["closed_ts"] = closed_ts
     inv["wo_material"] = material
     inv["settled_ts"] = np.where(closed & ~material, closed_ts, NEVER)
@@ -203,13 +206,15 @@ def shape_counts(w: World) -> dict[str, int]:
     n = len(inv["company"])
     wo = inv["wo_ts"] < NEVER
     per_pay = np.bincount(al["pay"], minlength=len(w.payments["company"]))
+    partly_paid = np.bincount(al["inv"][~al["closes"]], minlength=n) > 0
     counts = {f"outcome_{k}": int(v) for k, v in zip(*np.unique(inv["outcome"], return_counts=True))}
     counts.update({
         "write_off_material": int((wo & inv["wo_material"]).sum()),
         "write_off_partial": int((wo & ~inv["wo_material"]).sum()),
         "write_off_partial_closing": int((wo & ~inv["wo_material"] & (inv["closed_ts"] == inv["wo_ts"] + 30)).sum()),
-        "write_off_after_partial_payment": int((wo & (np.bincount(al["inv"], minlength=n) > 0)
-                                                & (inv["closed_ts"] == inv["wo_ts"] + 30)).sum()),
+        "write_off_after_partial_payment_material": int((wo & partly_paid & inv["wo_material"]).sum()),
+        "write_off_after_partial_payment_not_material": int(
+            (wo & partly_paid & ~inv["wo_material"] & (inv["closed_ts"] == inv["wo_ts"] + 30)).sum()),
         "credit_note_settlements": int(len(w.credit_notes["inv"])),
         "receipts_over_several_invoices": int((per_pay > 1).sum()),
         "partial_payments": int((~al["closes"]).sum()),
