@@ -29,6 +29,20 @@ def test_materiality_boundary():
     assert is_material(np.array([30_000]), np.array([100_000]), materiality=0.3).tolist() == [True]
 
 
+def test_partial_write_off_then_settlement_fits_the_normative_model():
+    from c2c.mining import variant_conformance
+
+    from .test_mining import BASE, frames
+
+    residual = (*BASE, "PAYMENT_RECEIVED", "PAYMENT_POSTED", "INVOICE_PARTIALLY_WRITTEN_OFF", "INVOICE_SETTLED")
+    disputed = (*BASE, "DISPUTE_OPENED", "DISPUTE_RESOLVED", "INVOICE_PARTIALLY_WRITTEN_OFF", "DUE_DATE_PASSED",
+                "PAYMENT_RECEIVED", "PAYMENT_POSTED", "INVOICE_SETTLED")
+    after_close = (*BASE, "PAYMENT_RECEIVED", "PAYMENT_POSTED", "INVOICE_SETTLED", "INVOICE_PARTIALLY_WRITTEN_OFF")
+    out = variant_conformance(*frames({"r": (residual, 5), "d": (disputed, 2), "x": (after_close, 1)}))
+    fit = dict(zip(out["variant_activities"].str.split(" > ").str[-1], out["is_fit"]))
+    assert fit == {"INVOICE_SETTLED": True, "INVOICE_PARTIALLY_WRITTEN_OFF": False}, out.to_dict("records")
+
+
 def test_dbt_materiality_default_equals_the_simulator():
     import yaml
 
