@@ -51,7 +51,8 @@ def test_dbt_materiality_default_equals_the_simulator():
 
 
 def test_case_outcomes_match_the_truth_on_20k(built_20k, zone_20k):
-    cases = _query(built_20k, "select case_id, status, written_off_amount, written_off_at from cases").set_index("case_id")
+    cases = _query(built_20k, "select case_id, status, written_off_amount, written_off_at from cases")
+    cases = cases.set_index("case_id")
     truth = pd.read_parquet(zone_20k / "ground_truth" / "invoices.parquet").set_index("case_id")
     assert set(cases.index) == set(truth.index)
     truth = truth.loc[cases.index]

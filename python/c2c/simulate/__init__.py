@@ -3,7 +3,9 @@
 ``simulate(cfg, out)`` writes ``out/d365/<table>/*.parquet``, ``out/highradius/<object>/*.csv``
 (every table and object of the raw landing contract) and ``out/ground_truth/``:
 
-- ``invoices.parquet``   one row per simulated invoice (the cases), with its final state;
+- ``invoices.parquet``   one row per simulated invoice (the cases), with its final state: the
+                         outcome ``status`` (settled, written_off, credited, open; see
+                         ``outcomes``), the written-off amount and whether cash was received;
 - ``events.parquet``     the true activity sequence of every invoice (codes, UTC times, order);
 - ``violations.parquet`` every dunning-policy violation in the data (rule, invoice);
 - ``faults.parquet``     every injected landing-zone fault and how it should be handled;
