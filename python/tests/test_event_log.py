@@ -73,11 +73,11 @@ def test_cases_match_the_truth(built_default, zone_default):
     cases = _log(built_default, "cases").set_index("case_id")
     truth = pd.read_parquet(zone_default / "ground_truth" / "invoices.parquet").set_index("case_id")
     assert set(cases.index) == set(truth.index)
-    status = cases["status"].map({"settled": "settled", "written off": "written_off"}).fillna("open")
+    status = cases["status"].map({"settled": "settled", "credited": "credited", "written off": "written_off"}).fillna("open")
     assert (status == truth.loc[cases.index, "status"]).all()
     assert (cases["invoice_amount"].astype(float) == truth.loc[cases.index, "invoice_amount"].astype(float)).all()
     assert (pd.to_datetime(cases["due_date"]) == pd.to_datetime(truth.loc[cases.index, "due_date"])).all()
-    assert cases.loc[cases.status.isin(["settled", "written off"]), "days_past_due"].isna().all()
+    assert cases.loc[cases.status.isin(["settled", "credited", "written off"]), "days_past_due"].isna().all()
 
 
 def _digest(db: Path, table: str, order: str) -> str:

@@ -42,7 +42,7 @@ open_cases as (
         currency,
         sum(invoice_amount - settled_amount) as open_amount
     from cases
-    where status not in ('settled', 'written off')
+    where status not in ('settled', 'credited', 'written off')
     group by company_code, currency
 
 )

@@ -2,10 +2,10 @@
 -- (company_code, customer_segment, currency, month_start_date); every month from the group's
 -- first invoice month to the as-of month, also months without activity
 -- Additive month-end figures of the receivables, from which fct_ar_monthly derives its ratios:
--- the month's flows (invoices, settlements, write-offs), the open balances at the snapshot date
--- (month end, or the as-of date in the as-of month) by ageing bucket, and the sales of the 90
--- days up to the snapshot date. Open balances come from one row per invoice and month it was
--- open at the snapshot date (not one per day).
+-- the month's flows (invoices, settlements, write-offs; the cash among the settlements), the
+-- open balances at the snapshot date (month end, or the as-of date in the as-of month) by
+-- ageing bucket, and the sales of the 90 days up to the snapshot date. Open balances come from
+-- one row per invoice and month it was open at the snapshot date (not one per day).
 {{ config(materialized='table') }}
 
 with cases as (
@@ -220,7 +220,11 @@ settlements_by_month as (
         sum(case when settlements.settlement_kind = 'write-off' then settlements.settled_amount else 0 end)
             as written_off_amount,
         sum(case when settlements.settlement_kind = 'write-off' then settlements.settled_amount_accounting else 0 end)
-            as written_off_amount_accounting
+            as written_off_amount_accounting,
+        sum(case when settlements.settlement_kind = 'payment' then settlements.settled_amount else 0 end)
+            as cash_collected_amount,
+        sum(case when settlements.settlement_kind = 'payment' then settlements.settled_amount_accounting else 0 end)
+            as cash_collected_amount_accounting
     from settlements
     inner join invoices
         on settlements.case_id = invoices.case_id
@@ -299,6 +303,8 @@ final as (
         coalesce(settlements_by_month.settled_amount_accounting, 0) as settled_amount_accounting,
         coalesce(settlements_by_month.written_off_amount, 0) as written_off_amount,
         coalesce(settlements_by_month.written_off_amount_accounting, 0) as written_off_amount_accounting,
+        coalesce(settlements_by_month.cash_collected_amount, 0) as cash_collected_amount,
+        coalesce(settlements_by_month.cash_collected_amount_accounting, 0) as cash_collected_amount_accounting,
         coalesce(sales_last_90_days.sales_last_90_days_accounting, 0) as sales_last_90_days_accounting,
         cast(coalesce(open_by_month.open_invoice_count, 0) as {{ dbt.type_int() }}) as open_invoice_count,
         coalesce(open_by_month.open_amount, 0) as open_amount,

@@ -1,9 +1,12 @@
 -- grain: one row per settlement of an invoice: the invoice side of a custsettlement pair
 -- (case_id, settlement_record_id)
 -- What settled an invoice, when, and what was left open after it. The offset row of the customer
--- ledger tells the kind: a payment (transtype 15), a write-off (35), anything else (a credit
--- note) counts as a credit note. The one place that decides which settlement closes an invoice:
--- the event log's closing events (int_events__closure) and the collections marts read it.
+-- ledger tells the kind: a payment (transtype 15, cash), a write-off (35), a general-journal
+-- offset (36: a netting or manual settlement, value received but not cash), anything else (a
+-- credit note) counts as a credit note. The one place that decides which settlement closes an
+-- invoice and whether a write-off is the case's outcome (a write-off that closes the invoice
+-- when write-offs to date cover at least var write_off_materiality of it): the event log's
+-- closing events (int_events__closure) and the collections marts read it.
 {{ config(materialized='table') }}
 
 with invoices as (
@@ -68,7 +71,12 @@ running as (
             partition by case_id
             order by settlement_date, settled_at, settlement_recid
             rows between unbounded preceding and current row
-        ) as settled_accounting_to_date
+        ) as settled_accounting_to_date,
+        sum(case when offset_transtype = 35 then settleamountcur else 0 end) over (
+            partition by case_id
+            order by settlement_date, settled_at, settlement_recid
+            rows between unbounded preceding and current row
+        ) as written_off_to_date
     from joined
 
 ),
@@ -91,6 +99,7 @@ final as (
         case offset_transtype
             when 15 then 'payment'
             when 35 then 'write-off'
+            when 36 then 'offset'
             else 'credit note'
         end as settlement_kind,
         -- the settlement that closes the invoice takes what is left in accounting currency, so
@@ -101,7 +110,17 @@ final as (
             else settleamountmst
         end as settled_amount_accounting,
         invoice_amount - settled_to_date as balance_after,
-        settled_to_date >= invoice_amount and settled_to_date - settleamountcur < invoice_amount as is_closing
+        written_off_to_date,
+        settled_to_date >= invoice_amount and settled_to_date - settleamountcur < invoice_amount as is_closing,
+        -- the case's outcome is a write-off only when a write-off closes the invoice and write-offs
+        -- cover a material share of it; every other write-off is a partial write-off
+        coalesce(
+            offset_transtype = 35
+            and settled_to_date >= invoice_amount
+            and settled_to_date - settleamountcur < invoice_amount
+            and written_off_to_date >= {{ var('write_off_materiality') }} * invoice_amount,
+            false
+        ) as is_outcome_write_off
     from running
 
 )

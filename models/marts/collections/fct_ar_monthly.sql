@@ -4,10 +4,12 @@
 -- row with both '*'
 -- Receivables at month end: open AR, sales, settlements, write-offs, ageing buckets, DSO
 -- (standard and countback), best possible DSO, average days delinquent and the collection
--- effectiveness index. Ratios are computed on accounting-currency amounts of the row's own
+-- effectiveness index (standard: every reduction of AR counts as collected; cash CEI: only
+-- cash receipts). Ratios are computed on accounting-currency amounts of the row's own
 -- totals, never averaged across rows.
 {%- set measures = ['invoice_count', 'sales_amount', 'sales_amount_accounting', 'settled_amount',
-    'settled_amount_accounting', 'written_off_amount', 'written_off_amount_accounting',
+    'settled_amount_accounting', 'written_off_amount', 'written_off_amount_accounting', 'cash_collected_amount',
+    'cash_collected_amount_accounting',
     'sales_last_90_days_accounting', 'open_invoice_count', 'open_amount', 'open_amount_accounting',
     'current_amount_accounting', 'past_due_1_30_amount_accounting', 'past_due_31_60_amount_accounting',
     'past_due_61_90_amount_accounting', 'past_due_over_90_amount_accounting'] %}
@@ -129,7 +131,8 @@ final as (
         cast(with_history.invoice_count as {{ dbt.type_int() }}) as invoice_count,
         cast(with_history.open_invoice_count as {{ dbt.type_int() }}) as open_invoice_count,
         {%- for prefix, source in [('sales', 'sales_amount'), ('settled', 'settled_amount'),
-            ('written_off', 'written_off_amount'), ('open_ar', 'open_amount')] %}
+            ('written_off', 'written_off_amount'), ('cash_collected', 'cash_collected_amount'),
+            ('open_ar', 'open_amount')] %}
         cast(case when with_history.currency <> '*' then with_history.{{ source }} end as {{ money }})
             as {{ prefix }}_amount,
         cast(with_history.{{ source }}_accounting as {{ money }}) as {{ prefix }}_amount_accounting,
@@ -180,7 +183,18 @@ final as (
                         - with_history.current_amount_accounting
                     ) * 100
             end as {{ money }}
-        ) as collection_effectiveness_index
+        ) as collection_effectiveness_index,
+        cast(
+            case
+                when
+                    with_history.prior_open_amount_accounting + with_history.sales_amount_accounting
+                    - with_history.current_amount_accounting <> 0
+                    then with_history.cash_collected_amount_accounting / (
+                        with_history.prior_open_amount_accounting + with_history.sales_amount_accounting
+                        - with_history.current_amount_accounting
+                    ) * 100
+            end as {{ money }}
+        ) as cash_collection_effectiveness_index
     from with_history
     left join countback
         on

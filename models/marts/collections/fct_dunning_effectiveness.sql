@@ -1,8 +1,11 @@
 -- grain: one row per company, customer segment, dunning level and month the letters were sent
 -- (company_code, customer_segment, dunning_level, letter_month_start_date)
--- How often an invoice is settled within 7, 14 and 30 days after a dunning letter, and how often
+-- How often an invoice is paid within 7, 14 and 30 days after a dunning letter, and how often
 -- a letter is followed by a letter of a higher level. A share over N days counts only letters
--- sent at least N days before the as-of date, whose N-day window is complete.
+-- sent at least N days before the as-of date, whose N-day window is complete. Paid = the case
+-- closed as settled (cases.status) with cash received against it: an invoice closed by credit
+-- notes (credited), by a material write-off (written off) or by general-journal offsets alone
+-- is not paid; a settled invoice whose small remainder was written off is paid when it closed.
 with events as (
 
     select * from {{ ref('event_log') }}
@@ -12,6 +15,18 @@ with events as (
 cases as (
 
     select * from {{ ref('cases') }}
+
+),
+
+cash_receipts as (
+
+    -- cases with at least one cash settlement (a payment offset in the customer ledger)
+    select
+        case_id,
+        1 as has_cash
+    from {{ ref('int_invoice_settlements') }}
+    where settlement_kind = 'payment'
+    group by case_id
 
 ),
 
@@ -54,7 +69,7 @@ letter_outcomes as (
         letters.case_id,
         {{ days_between('letters.sent_at', 'cases.as_of_date') }} as days_observed,
         case
-            when cases.settled_at >= letters.sent_at
+            when cases.settled_at >= letters.sent_at and cases.status = 'settled' and cash_receipts.has_cash = 1
                 then {{ seconds_between('letters.sent_at', 'cases.settled_at') }} / 86400.0
         end as days_to_settlement,
         escalations.escalated_at is not null as is_escalated,
@@ -64,6 +79,8 @@ letter_outcomes as (
         on letters.case_id = cases.case_id
     left join escalations
         on letters.event_id = escalations.event_id
+    left join cash_receipts
+        on letters.case_id = cash_receipts.case_id
 
 ),
 

@@ -108,7 +108,10 @@ joined as (
         due_day.business_day_number as due_bdn,
         letter_day.business_day_number as letter_bdn,
         received_day.business_day_number as received_bdn,
-        settled_day.business_day_number as settled_bdn
+        settled_day.business_day_number as settled_bdn,
+        -- paid: closed as settled (payments or general-journal offsets, with any credit notes and
+        -- non-material write-offs); a credited or written-off invoice was not paid
+        case when cases.status = 'settled' then cases.settled_at end as paid_at
     from cases
     left join first_credit_request
         on
@@ -147,6 +150,7 @@ joined as (
     left join calendar as settled_day
         on
             cases.company_code = settled_day.company_code
+            and cases.status = 'settled'
             and cast(cases.settled_at as date) = settled_day.calendar_date
 
 ),
@@ -186,9 +190,9 @@ final as (
             {{ days_between('invoice_posted_at', 'first_payment_received_at') }} as {{ dbt.type_int() }}
         ) as posting_to_first_payment_days,
         cast(received_bdn - posted_bdn as {{ dbt.type_int() }}) as posting_to_first_payment_business_days,
-        cast({{ days_between('invoice_date', 'settled_at') }} as {{ dbt.type_int() }}) as days_to_pay,
+        cast({{ days_between('invoice_date', 'paid_at') }} as {{ dbt.type_int() }}) as days_to_pay,
         cast(settled_bdn - invoice_bdn as {{ dbt.type_int() }}) as business_days_to_pay,
-        cast({{ days_between('due_date', 'settled_at') }} as {{ dbt.type_int() }}) as days_past_due_at_settlement,
+        cast({{ days_between('due_date', 'paid_at') }} as {{ dbt.type_int() }}) as days_past_due_at_settlement,
         cast(settled_bdn - due_bdn as {{ dbt.type_int() }}) as business_days_past_due_at_settlement,
         cast({{ days_between('due_date', 'first_letter_at') }} as {{ dbt.type_int() }}) as due_to_first_letter_days,
         cast(letter_bdn - due_bdn as {{ dbt.type_int() }}) as due_to_first_letter_business_days,
@@ -208,7 +212,7 @@ final as (
         end as promise_to_pay_outcome,
         cash_application_lag_hours,
         cast(cash_application_lag_business_days as {{ dbt.type_int() }}) as cash_application_lag_business_days,
-        cast({{ days_between('invoice_created_at', 'settled_at') }} as {{ dbt.type_int() }}) as invoice_to_cash_days,
+        cast({{ days_between('invoice_created_at', 'paid_at') }} as {{ dbt.type_int() }}) as invoice_to_cash_days,
         cast(settled_bdn - created_bdn as {{ dbt.type_int() }}) as invoice_to_cash_business_days
     from joined
 

@@ -34,6 +34,12 @@ ledger as (
 
 ),
 
+settlements as (
+
+    select * from {{ ref('int_invoice_settlements') }}
+
+),
+
 companies as (
 
     select * from {{ ref('company_settings') }}
@@ -114,6 +120,19 @@ case_collectors as (
 
 ),
 
+settlement_facts as (
+
+    -- how the balance went down: value received (cash, or a general-journal offset), credit
+    -- notes, write-offs
+    select
+        case_id,
+        max(case when settlement_kind in ('payment', 'offset') then 1 else 0 end) as has_value_received,
+        sum(case when settlement_kind = 'write-off' then settled_amount else 0 end) as written_off_amount
+    from settlements
+    group by case_id
+
+),
+
 settled_amounts as (
 
     select
@@ -160,8 +179,13 @@ final as (
         invoices.invoice_amount_accounting,
         cast(invoices.invoice_amount_accounting * fx.rate as {{ dbt.type_numeric() }}) as invoice_amount_reporting,
         cast(coalesce(settled_amounts.settled_amount, 0) as {{ dbt.type_numeric() }}) as settled_amount,
+        cast(coalesce(settlement_facts.written_off_amount, 0) as {{ dbt.type_numeric() }}) as written_off_amount,
         case
             when event_facts.written_off_at is not null then 'written off'
+            -- closed with nothing received from the customer and no material write-off: the
+            -- claim was reduced to zero by credit notes (plus any non-material write-off)
+            when event_facts.settled_at is not null and coalesce(settlement_facts.has_value_received, 0) = 0
+                then 'credited'
             when event_facts.settled_at is not null then 'settled'
             when event_facts.disputes_opened > event_facts.disputes_resolved then 'disputed'
             when coalesce(settled_amounts.settled_amount, 0) > 0 then 'partially paid'
@@ -196,6 +220,8 @@ final as (
         on invoices.case_id = case_collectors.case_id
     left join settled_amounts
         on invoices.case_id = settled_amounts.case_id
+    left join settlement_facts
+        on invoices.case_id = settlement_facts.case_id
     left join companies
         on invoices.company_code = companies.company_code
     left join fx

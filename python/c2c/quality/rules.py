@@ -141,7 +141,7 @@ CASE_OPENING_ACTIVITIES = ("INVOICE_CREATED", "INVOICE_POSTED")
 CREDIT_LIMIT_ACTIVITIES = ("CREDIT_LIMIT_REQUESTED", "CREDIT_LIMIT_APPROVED", "CREDIT_LIMIT_REJECTED")
 CLOSING_ACTIVITIES = ("INVOICE_SETTLED", "INVOICE_WRITTEN_OFF")
 ENDS_WELL_MOSTLY = 0.95
-CASE_STATUSES = ("open", "partially paid", "disputed", "settled", "written off")
+CASE_STATUSES = ("open", "partially paid", "disputed", "settled", "credited", "written off")
 # Distribution checks: at most 10 % of invoices written off, at least 15 % of the settled
 # invoices settled by their due date. Wide on purpose: they catch an upstream change that
 # moves the whole population (a lost write-off filter, shifted due dates), not a bad month.

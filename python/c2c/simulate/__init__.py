@@ -3,8 +3,11 @@
 ``simulate(cfg, out)`` writes ``out/d365/<table>/*.parquet``, ``out/highradius/<object>/*.csv``
 (every table and object of the raw landing contract) and ``out/ground_truth/``:
 
-- ``invoices.parquet``   one row per simulated invoice (the cases), with its final state and its
-  credit limit at invoicing (``credit_limit_at_invoicing``, see ``credit.py``);
+- ``invoices.parquet``   one row per simulated invoice (the cases), with its final state: the
+                         outcome ``status`` (settled, written_off, credited, open; see
+                         ``outcomes``), the written-off amount, whether cash was received, and
+                         its credit limit at invoicing (``credit_limit_at_invoicing``, see
+                         ``credit.py``);
 - ``events.parquet``     the true activity sequence of every invoice (codes, UTC times, order);
 - ``violations.parquet`` every dunning-policy violation in the data (rule, invoice);
 - ``event_collectors.parquet`` per true event: who did it (collector, manager, clerk, approver,
@@ -31,6 +34,7 @@ from .config import SimConfig
 from .credit import summary as credit_summary
 from .faults import VERSIONED_HR, FaultLog, HR_RECORD_KEY, inject_malformed_lines, inject_row_faults
 from .model import CODES, DAY, NEVER, World, generate
+from .outcomes import shape_counts
 from .tables import Lake, build_tables
 from .writer import Writer, extracted_at
 
@@ -134,7 +138,7 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
     dest.mkdir(parents=True, exist_ok=True)
     inv = w.inv
     comp = keys["case_company"]
-    status = np.where(inv["wo_ts"] < NEVER, "written_off", np.where(inv["settled_ts"] < NEVER, "settled", "open"))
+    status = inv["outcome"]  # settled, written_off, credited or open (simulate.outcomes)
     systems = np.array([c.collections_system for c in w.companies], dtype=object)
     invoices = pd.DataFrame({
         "invoice_index": np.arange(len(comp)), "company_code": comp, "invoice_id": keys["inv_id"],
@@ -144,7 +148,8 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
         "collections_system": systems[inv["company"]], "currency": inv["currency"], "invoice_amount_cents": inv["amount"],
         "invoice_day": inv["post_day"], "due_day": inv["due_day"], "status": status,
         "settled_ts": np.where(inv["settled_ts"] < NEVER, inv["settled_ts"], -1),
-        "written_off_ts": np.where(inv["wo_ts"] < NEVER, inv["wo_ts"], -1),
+        "written_off_ts": np.where(inv["outcome_wo_ts"] < NEVER, inv["outcome_wo_ts"], -1),
+        "written_off_cents": inv["wo_amount"], "has_cash_receipt": inv["has_cash_receipt"],
         "credit_limit_at_invoicing": inv["credit_limit_at_invoicing"]})
     events = w.events
     codes = pd.DataFrame({"activity_index": np.arange(len(CODES)), "activity_code": CODES})
@@ -161,6 +166,7 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
                date '1970-01-01' + cast(due_day as integer) as due_date, status,
                case when settled_ts >= 0 then make_timestamp(settled_ts * 1000000) end as settled_at,
                case when written_off_ts >= 0 then make_timestamp(written_off_ts * 1000000) end as written_off_at,
+               cast(written_off_cents as decimal(18, 0)) / 100 as written_off_amount, has_cash_receipt,
                cast(credit_limit_at_invoicing as decimal(18, 2)) as credit_limit_at_invoicing
         from inv order by company_code, invoice_id"""
     ev_sql = """
@@ -194,6 +200,7 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
         "counts": {"invoices": int(len(invoices)), "events": int(len(events)), "violations": int(len(dev)),
                    "faults": int(len(faults)), "rows": counts},
         "violations_by_rule": {k: int(v) for k, v in dev["rule_id"].value_counts().sort_index().items()},
+        "outcome_shapes": shape_counts(w),
         "faults_by_kind": {k: int(v) for k, v in faults["fault_kind"].value_counts().sort_index().items()},
         "credit_limits": credit_summary(w),
         "promises_and_disputes": shapes,

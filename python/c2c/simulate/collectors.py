@@ -327,7 +327,7 @@ def truth_frames(w: World, p: CollectorPlan, keys: dict) -> tuple[pd.DataFrame, 
         "invoice_index": inv_i})
     # the case's collector: the one who did the last collector action at or before the outcome
     # (settled / written-off time; open cases: everything up to the as-of date)
-    outcome = np.minimum(w.inv["settled_ts"], w.inv["wo_ts"])
+    outcome = np.minimum(w.inv["settled_ts"], w.inv["outcome_wo_ts"])
     cutoff = np.where(outcome < NEVER, outcome, (w.as_of_day + 1) * DAY - 1)
     counts = (kind == "collector") & (ts <= cutoff[inv_i])
     # events are in (invoice, time, catalogue order): the last counted one per invoice wins

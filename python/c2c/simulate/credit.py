@@ -59,7 +59,7 @@ def extend_credit_history(w: World) -> None:
     p_day = np.concatenate(p_day)
     # cuts: the first invoice of a customer still unpaid 90 days past due
     t90 = (inv["due_day"] + 91) * DAY
-    unpaid90 = (inv["settled_ts"] > t90) & (inv["wo_ts"] > t90) & (t90 < w.end_ts)
+    unpaid90 = (inv["settled_ts"] > t90) & (inv["outcome_wo_ts"] > t90) & (t90 < w.end_ts)
     u_inv = np.flatnonzero(unpaid90)
     u_inv = u_inv[np.lexsort((t90[u_inv], inv["cust"][u_inv]))]
     first = np.ones(len(u_inv), dtype=bool)

@@ -632,10 +632,13 @@ def generate(cfg: SimConfig) -> World:
                   workers=workers, inv=inv, letters=letters, reminders=reminders, calls=calls, disputes=disputes,
                   promises=promises, credit_reviews=credit_reviews, credit_notes=credit_notes, payments=payments,
                   allocations=allocations, deviations=dev)
-    from .credit import extend_credit_history  # credit limits over time (imports this module)
-    extend_credit_history(world)
+    # the real-ledger shapes, each a step of its own: settlement shapes and outcomes first (the
+    # promise and credit steps read the final settlements), then promises, then credit limits
+    add_outcome_shapes(world, np.random.default_rng([cfg.seed, 15]))
     from .promises import reshape  # noqa: PLC0415 - the step reads this module's World
     reshape(world, rng)
+    from .credit import extend_credit_history  # credit limits over time (imports this module)
+    extend_credit_history(world)
     world.events = build_events(world)
     return world
 
@@ -692,8 +695,7 @@ def build_events(w: World) -> pd.DataFrame:
     parts.append((al["inv"][posted], pay["posted_ts"][al["pay"]][posted], "PAYMENT_POSTED"))
     st = inv["settled_ts"] < NEVER
     parts.append((all_inv[st], inv["settled_ts"][st], "INVOICE_SETTLED"))
-    wo = inv["wo_ts"] < NEVER
-    parts.append((all_inv[wo], inv["wo_ts"][wo], "INVOICE_WRITTEN_OFF"))
+    parts += write_off_event_parts(inv)
 
     idx = np.concatenate([p[0] for p in parts]).astype(np.int64)
     ts = np.concatenate([p[1] for p in parts]).astype(np.int64)
@@ -704,10 +706,13 @@ def build_events(w: World) -> pd.DataFrame:
     # as-of date: the latest source event date; DUE_DATE_PASSED is derived up to it
     w.as_of_day = int(ts.max() // DAY)
     ddp_ts = (inv["due_day"] + 1) * DAY
-    ddp = ((inv["due_day"] + 1) <= w.as_of_day) & (inv["settled_ts"] > ddp_ts) & (inv["wo_ts"] > ddp_ts)
+    ddp = ((inv["due_day"] + 1) <= w.as_of_day) & (inv["settled_ts"] > ddp_ts) & (inv["outcome_wo_ts"] > ddp_ts)
     idx = np.concatenate([idx, all_inv[ddp]])
     ts = np.concatenate([ts, ddp_ts[ddp]])
     code = np.concatenate([code, np.full(ddp.sum(), CODE_IDX["DUE_DATE_PASSED"], dtype=np.int64)])
     order_val = np.array([ACTIVITY_ORDER[c] for c in CODES])[code]
     o = np.lexsort((order_val, ts, idx))
     return pd.DataFrame({"invoice_index": idx[o], "activity_index": code[o], "ts": ts[o]})
+
+
+from .outcomes import add_outcome_shapes, write_off_event_parts  # noqa: E402  (uses this module)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .credit import credit_tables
 from .model import DAY, HOUR, NEVER, PAYMENT_TERMS, SEGMENTS, World
+from .outcomes import general_journal_offsets
 
 NEVER_DAY = NEVER // DAY
 RECID_BASE = 5_637_144_576
@@ -169,6 +170,8 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     s_other = np.concatenate([ct_pay_recid[al["pay"][al_ok]], ct_cn_recid[cn_ok], ct_wo_recid])
     s_amt = np.concatenate([al["amount"][al_ok], cn["amount"][cn_ok], inv["wo_amount"][wo]])
     s_ts = np.concatenate([al["settle_ts"][al_ok], cn["settle_ts"][cn_ok], inv["wo_ts"][wo] + 30])
+    g_inv, g_other, g_amt, g_ts, ct_gj = general_journal_offsets(w, lake, comp_code, i_acc, rate, clerk_user, _recids)
+    s_inv, s_other, s_amt, s_ts = (np.concatenate(p) for p in ((s_inv, g_inv), (s_other, g_other), (s_amt, g_amt), (s_ts, g_ts)))
     settled_cents = np.bincount(s_inv, weights=s_amt, minlength=n_inv).astype(np.int64)
     last_settle = np.full(n_inv, -1, dtype=np.int64)
     np.maximum.at(last_settle, s_inv, s_ts)
@@ -224,7 +227,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
         "settleamountcur": -inv["wo_amount"][wo] / 100.0, "currencycode": inv["currency"][wo],
         "closed": inv["wo_ts"][wo] // DAY, "lastsettledate": inv["wo_ts"][wo] // DAY, "collectionlettercode": 0,
         "createddatetime": inv["wo_ts"][wo], "createdby": collector_user[wo]}), inv["wo_ts"][wo] + 30)
-    ct = pd.concat([ct_inv_v1, ct_inv_v2, ct_cn, ct_pay, ct_wo], ignore_index=True)
+    ct = pd.concat([ct_inv_v1, ct_inv_v2, ct_cn, ct_pay, ct_wo, ct_gj], ignore_index=True)
     for col in ("transtype", "collectionlettercode"):
         ct[col] = pd.array(ct[col].to_numpy(), dtype="int32")
     d["custtrans"] = ct
