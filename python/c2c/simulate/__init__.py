@@ -25,6 +25,7 @@ import pandas as pd
 from .config import SimConfig
 from .faults import VERSIONED_HR, FaultLog, HR_RECORD_KEY, inject_malformed_lines, inject_row_faults
 from .model import CODES, DAY, NEVER, World, generate
+from .coverage import table_shapes
 from .tables import Lake, build_tables
 from .writer import Writer, extracted_at
 
@@ -69,6 +70,7 @@ def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) 
     world = generate(cfg)
     step("building the raw tables")
     d, hr, keys = build_tables(world, rng)
+    table_shapes(world, d, hr, keys)
     if cfg.include_enum_table:
         enums = pd.DataFrame(ENUMS, columns=["enumname", "enumitemvalue", "enumitemname", "enumitemlabel"])
         enums["languageid"] = "en-us"
@@ -107,9 +109,22 @@ def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) 
         inject_malformed_lines(out, files, rates.malformed_csv_line, rng, log)
         step("writing the ground truth")
         manifest = _write_truth(world, keys, log.frame(), out / "ground_truth", writer.con, counts)
+        step("counting the shapes")
+        _write_shapes(world, out, manifest, writer.con)
     finally:
         writer.close()
     return manifest
+
+
+def _write_shapes(w: World, out: Path, manifest: dict, con: duckdb.DuckDBPyConnection) -> None:
+    """Adds to the manifest the records per enumerated value of the contract (current state, as
+    written) and the rows of each shape the simulation steps recorded in ``world.shapes``."""
+    from c2c.contract.census import enum_counts
+
+    counts = enum_counts(out, con=con)
+    manifest["enumerated_values"] = {k: int(v) for k, v in zip(counts["key"], counts["rows"])}
+    manifest["shapes"] = {k: int(v) for k, v in sorted(w.shapes.items())}
+    (out / "ground_truth" / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
 def _same_extract(df: pd.DataFrame, key: list[str]) -> np.ndarray:
