@@ -62,3 +62,38 @@ def test_project_contract_enumerations():
                                  "d365.custtrans.collectionlettercode=", "d365.custcollectionletterjour.printdate="))
                    for k in keys)
     assert len(keys) == len(contract_enums()), "a value listed twice"
+
+
+def test_census_counts_records_in_their_current_state(tmp_path):
+    """A record counts once, with the value of its latest version; deleted records not at all."""
+    import duckdb
+
+    from c2c.contract.census import enum_counts
+
+    letters = tmp_path / "d365" / "custcollectionletterjour"
+    letters.mkdir(parents=True)
+    # recid 1: created then posted; 2: created, never posted; 3: cancelled, then deleted
+    rows = [(1, 10, 0, None, 1), (1, 20, 2, 0, 1), (2, 15, 0, None, 2), (3, 11, 3, 0, 1), (3, 30, 3, 1, 1)]
+    values = ", ".join(f"({r}, {v}, timestamp '2025-01-01' + interval ({v}) minute, {s}, "
+                       f"{'null' if d is None else d}, {c})" for r, v, s, d, c in rows)
+    duckdb.sql(f"copy (select * from (values {values}) as t(recid, versionnumber, sinkmodifiedon, status, isdelete, "
+               f"collectionlettercode)) to '{(letters / 'part.parquet').as_posix()}' (format parquet)")
+    promises = tmp_path / "highradius" / "hr_promise_to_pay"
+    promises.mkdir(parents=True)
+    # P1 re-delivered: the later extract (an earlier wall-clock time, but a later instant) says KEPT
+    (promises / "a.csv").write_text("p2p_id,status,extracted_at\n"
+                                    "P1,OPEN,2025-03-04T09:00:00+00:00\n"
+                                    "P1,KEPT,2025-03-04T08:00:00-05:00\n"
+                                    "P2,OPEN,2025-03-04T09:00:00+00:00\n", encoding="utf-8")
+    wanted = [e for e in contract_enums()
+              if e.table in ("custcollectionletterjour", "hr_promise_to_pay", "*")]
+    counts = dict(zip(enum_counts(tmp_path, enums=wanted)["key"], enum_counts(tmp_path, enums=wanted)["rows"]))
+    assert counts["d365.custcollectionletterjour.status=0"] == 1
+    assert counts["d365.custcollectionletterjour.status=2"] == 1
+    assert counts["d365.custcollectionletterjour.status=3"] == 0
+    assert counts["d365.custcollectionletterjour.collectionlettercode=1"] == 1
+    assert counts["d365.custcollectionletterjour.collectionlettercode=2"] == 1
+    assert counts["d365.*.isdelete=0"] == 2 and counts["d365.*.isdelete=1"] == 1
+    assert counts["highradius.hr_promise_to_pay.status=OPEN"] == 1
+    assert counts["highradius.hr_promise_to_pay.status=KEPT"] == 1
+    assert counts["highradius.hr_promise_to_pay.status=CANCELLED"] == 0

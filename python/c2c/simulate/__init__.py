@@ -7,7 +7,9 @@
 - ``events.parquet``     the true activity sequence of every invoice (codes, UTC times, order);
 - ``violations.parquet`` every dunning-policy violation in the data (rule, invoice);
 - ``faults.parquet``     every injected landing-zone fault and how it should be handled;
-- ``manifest.json``      parameters, as-of date and row counts.
+- ``manifest.json``      parameters, as-of date and row counts; ``enumerated_values``: records per
+  enumerated value of the contract (current state, as written); ``shapes``: rows of each shape the
+  simulation steps recorded in ``World.shapes``.
 """
 
 from __future__ import annotations
