@@ -38,7 +38,7 @@ def _d365_rel(root: Path, table: str) -> str:
 
 def _hr_rel(root: Path, obj: str) -> str:
     return (f"read_csv('{(root / 'highradius' / obj).as_posix()}/*.csv', header = true, all_varchar = true, "
-            f"ignore_errors = true, union_by_name = true)")
+            f"ignore_errors = true)")  # every file carries the contract header
 
 
 def enum_counts(root: Path | str, enums: list[EnumValue] | None = None,
@@ -83,10 +83,12 @@ def enum_counts(root: Path | str, enums: list[EnumValue] | None = None,
                 latest = (f"select {', '.join(f'arg_max({c}, ({stamp}, {c})) as {c}' for c in cols)} "
                           f"from {_hr_rel(root, table)} group by {', '.join(key)}")
                 current = latest
+            con.execute(f"create or replace temp table _census_current as {current}")
             for col in cols:
-                for value, n in con.execute(f"select cast({col} as varchar), count(*) from ({current}) "
+                for value, n in con.execute(f"select cast({col} as varchar), count(*) from _census_current "
                                             f"where {col} is not null group by 1").fetchall():
                     counts[(system, table, col, value)] = n
+            con.execute("drop table _census_current")
     finally:
         if own:
             con.close()
