@@ -56,8 +56,11 @@ def interest_notes(w: World) -> None:
     shared[al["inv"][n_alloc_pay[al["pay"]] > 1]] = True
     busy = np.zeros(n, dtype=bool)
     busy[al["inv"][~al["closes"]]] = True  # a partial payment: the rest is still owed
-    for part in (w.disputes, w.promises, w.credit_notes):
-        busy[part["inv"]] = True
+    # any family of the world that attaches an amount to an invoice (disputes, promises, credit
+    # notes, and whatever a later step adds) keeps that invoice out: its amounts would no longer add up
+    for part in vars(w).values():
+        if isinstance(part, dict) and part is not al and {"inv", "amount"} <= set(part):
+            busy[np.asarray(part["inv"], dtype=np.int64)] = True
     wo_whole = (inv["wo_ts"] >= NEVER) | (inv["wo_amount"] == inv["amount"])
     late_customer = np.isin(inv["behaviour"], (1, 2))
     eligible = late_customer & ~inv["has_draft"] & (inv["refnum"] != 2) & ~busy & ~shared & (n_alloc_inv <= 1) & wo_whole
