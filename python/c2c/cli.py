@@ -132,7 +132,21 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     print(f"wrote {c['invoices']:,} invoices ({c['events']:,} true events, {c['violations']:,} policy violations, "
           f"{c['faults']:,} injected faults) to {args.out} in {time.perf_counter() - started:.1f} s; "
           f"ground truth in {args.out / 'ground_truth'}")
+    print(_shape_summary(manifest))
     return 0
+
+
+def _shape_summary(manifest: dict) -> str:
+    """Records per enumerated value of the contract, one line per column, then the simulated shapes."""
+    lines = ["records per enumerated value (current state; manifest.json: enumerated_values):"]
+    by_column: dict[str, list[str]] = {}
+    for key, rows in manifest.get("enumerated_values", {}).items():
+        column, value = key.split("=", 1)
+        by_column.setdefault(column, []).append(f"{value}={rows:,}")
+    lines += [f"  {column}: {' '.join(values)}" for column, values in by_column.items()]
+    lines.append("rows per simulated shape (manifest.json: shapes):")
+    lines += [f"  {shape}: {rows:,}" for shape, rows in manifest.get("shapes", {}).items()]
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

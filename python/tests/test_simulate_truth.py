@@ -63,7 +63,7 @@ def test_truth_event_times_are_visible_in_the_raw_records(zone_name, request):
             and activity_code in ('DISPUTE_OPENED', 'DISPUTE_RESOLVED', 'PROMISE_TO_PAY_MADE', 'PROMISE_TO_PAY_KEPT',
                                   'PROMISE_TO_PAY_BROKEN', 'PROMISE_TO_PAY_CANCELLED')
             and not exists (select 1 from {d('custdisputehistory')} h join {d('custtrans')} i on i.recid = h.custtrans
-              where i.invoice = e.invoice_id and h.createddatetime = e.event_timestamp and (h.isdelete is null)
+              where i.invoice = e.invoice_id and h.createddatetime = e.event_timestamp and coalesce(h.isdelete, 0) = 0
               and (h.status = case e.activity_code when 'DISPUTE_OPENED' then 1 when 'PROMISE_TO_PAY_MADE' then 2
                   when 'DISPUTE_RESOLVED' then 3 when 'PROMISE_TO_PAY_BROKEN' then 4
                   when 'PROMISE_TO_PAY_CANCELLED' then 2 else 5 end

@@ -15,7 +15,8 @@ hr_activities as (
 d365_calls as (
 
     select * from {{ ref('stg_d365__smmactivities') }}
-    where typeid = 'Call'
+    -- a call activity still open (closed = No) is planned, not made: not an event
+    where typeid = 'Call' and closed_name = 'Yes'
 
 ),
 

@@ -14,7 +14,10 @@
   system) and the collector who owned the case then (``collectors.py``); ``invoices.parquet``
   carries each case's ``collector`` by the design rule and ``collector_changed_mid_case``;
 - ``faults.parquet``     every injected landing-zone fault and how it should be handled;
-- ``manifest.json``      parameters, as-of date, row counts and credit-limit shape counts.
+- ``manifest.json``      parameters, as-of date and row counts; ``enumerated_values``: records per
+  enumerated value of the contract (current state, as written); ``shapes``: rows of each shape the
+  simulation steps recorded in ``World.shapes``; the counts of the credit-limit, outcome, promise
+  and collector steps.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from .config import SimConfig
 from .credit import summary as credit_summary
 from .faults import VERSIONED_HR, FaultLog, HR_RECORD_KEY, inject_malformed_lines, inject_row_faults
 from .model import CODES, DAY, NEVER, World, generate
+from .coverage import table_shapes
 from .outcomes import shape_counts
 from .tables import Lake, build_tables
 from .writer import Writer, extracted_at
@@ -81,6 +85,7 @@ def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) 
     coll_plan = collectors.plan(world, coll_rng)
     step("building the raw tables")
     d, hr, keys = build_tables(world, rng)
+    table_shapes(world, d, hr, keys)
     coll_counts = collectors.attribute(world, coll_plan, d, hr, keys, coll_rng)
     if cfg.include_enum_table:
         enums = pd.DataFrame(ENUMS, columns=["enumname", "enumitemvalue", "enumitemname", "enumitemlabel"])
@@ -121,10 +126,39 @@ def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) 
         step("writing the ground truth")
         manifest = _write_truth(world, keys, log.frame(), out / "ground_truth", writer.con, counts)
         manifest["collectors"] = collectors.write_truth(world, coll_plan, keys, out / "ground_truth", writer.con, coll_counts)
-        (out / "ground_truth" / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        step("counting the shapes")
+        _write_shapes(world, out, manifest, writer.con)
     finally:
         writer.close()
     return manifest
+
+
+def _write_shapes(w: World, out: Path, manifest: dict, con: duckdb.DuckDBPyConnection) -> None:
+    """Adds to the manifest the records per enumerated value of the contract (current state, as
+    written) and the rows of each shape the simulation steps recorded in ``world.shapes``."""
+    from c2c.contract.census import enum_counts
+
+    counts = enum_counts(out, con=con)
+    manifest["enumerated_values"] = {k: int(v) for k, v in zip(counts["key"], counts["rows"])}
+    shapes = dict(w.shapes)
+    # the counts the other steps report (outcomes, promises and disputes, credit limits,
+    # collectors) are shapes too: listed under their step's name
+    for step_name in ("outcome_shapes", "promises_and_disputes", "credit_limits", "collectors"):
+        for name, rows in _flat_counts(manifest.get(step_name, {})).items():
+            shapes[f"{step_name}.{name}"] = rows
+    manifest["shapes"] = {k: int(v) for k, v in sorted(shapes.items())}
+    (out / "ground_truth" / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+def _flat_counts(counts: dict, prefix: str = "") -> dict[str, int]:
+    """Integer counts of a (possibly nested) dict, keyed by their dotted path."""
+    out: dict[str, int] = {}
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            out.update(_flat_counts(value, f"{prefix}{key}."))
+        elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+            out[f"{prefix}{key}"] = int(value)
+    return out
 
 
 def _same_extract(df: pd.DataFrame, key: list[str]) -> np.ndarray:

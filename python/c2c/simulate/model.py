@@ -75,6 +75,7 @@ class World:
     deviations: pd.DataFrame
     as_of_day: int = 0
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    shapes: dict[str, int] = field(default_factory=dict)  # rows per simulated shape, for the summary
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -632,6 +633,8 @@ def generate(cfg: SimConfig) -> World:
                   workers=workers, inv=inv, letters=letters, reminders=reminders, calls=calls, disputes=disputes,
                   promises=promises, credit_reviews=credit_reviews, credit_notes=credit_notes, payments=payments,
                   allocations=allocations, deviations=dev)
+    from .coverage import interest_notes  # noqa: PLC0415 - the step module imports this one
+    interest_notes(world)
     # the real-ledger shapes, each a step of its own: settlement shapes and outcomes first (the
     # promise and credit steps read the final settlements), then promises, then credit limits
     add_outcome_shapes(world, np.random.default_rng([cfg.seed, 15]))

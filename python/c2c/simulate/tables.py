@@ -105,7 +105,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
         "recid": davc_recid, "displayvalue": cust["account"]}), cust["created_ts"])
 
     # ------------------------------------------------------------------ invoices
-    prefix = np.array(["CIV-", "PRJ-", "FTI-"], dtype=object)[inv["refnum"]]
+    prefix = np.array(["CIV-", "PRJ-", "FTI-", "INT-"], dtype=object)[inv["refnum"]]
     inv_id = _fmt(prefix, inv["seq"], 8)
     i_comp = inv["company"]
     i_acc = cust["account"][inv["cust"]]
@@ -181,7 +181,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     np.maximum.at(max_level, lt["inv"], lt["level"])
     last_letter = np.full(n_inv, -1, dtype=np.int64)
     np.maximum.at(last_letter, lt["inv"], lt["ts"])
-    inv_transtype = np.where(inv["refnum"] == 2, 8, 2)
+    inv_transtype = np.where(np.isin(inv["refnum"], (2, 3)), 8, 2)  # free text and interest notes: no sales order
     ct_inv_v1 = pd.DataFrame({
         "recid": ct_inv_recid, "dataareaid": comp_code[i_comp], "accountnum": i_acc, "invoice": inv_id,
         "voucher": voucher_inv, "transdate": inv["post_day"], "duedate": inv["due_day"],

@@ -1,0 +1,126 @@
+"""The enumerated values of the raw landing contract, read from the comments of ``raw_sources.yml``.
+
+The contract states the values a column can take in the comment next to it; YAML loaders drop
+comments, so this module reads the file line by line. The rule, per column comment:
+
+- integer columns: every ``<code> <Label>`` or ``<code> = <label>`` pair after an optional
+  ``EnumName:`` prefix is a value (``transtype: integer  # LedgerTransType: 2 Sales, 8 Cust``,
+  ``accounttype: integer  # 1 = customer``); a range ``<lo>..<hi>`` stands for every code in it
+  (``collectionlettercode: integer  # dunning level 1..4``); a comment that is only the name of a
+  well-known enum whose values the contract does not spell out stands for that enum's values
+  (``posted: integer  # NoYes`` -> 0 No, 1 Yes; see ``NAMED_ENUMS``);
+- varchar columns: a comment that is nothing but a comma-separated list of identifiers (no spaces
+  inside an item) is the list of values (``status: varchar  # OPEN, KEPT, ...``,
+  ``typeid: varchar  # Call, Email, Reminder``); any other comment is prose and lists nothing,
+  so free-text examples (``# customer segment (e.g. Enterprise, ...)``) and open sets
+  (``# SYSTEM or a collector_id``) are not enumerations;
+- other types (dates, decimals, timestamps, bigint keys) are never enumerated;
+- the lake columns (``lake_columns``, present on every D365 table) are read from their
+  ``meaning`` with the integer rule: ``isdelete`` -> 1 (deleted) and 0 (live); they belong to the
+  pseudo-table ``d365.*`` (the value must occur in at least one D365 table).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import CONTRACT_PATH
+
+__all__ = ["EnumValue", "NAMED_ENUMS", "contract_enums", "parse_enums"]
+
+# enums the contract names without listing their values
+NAMED_ENUMS: dict[str, tuple[tuple[int, str], ...]] = {"NoYes": ((0, "No"), (1, "Yes"))}
+
+_TABLE = re.compile(r"^  ([a-z0-9_]+):\s*(#.*)?$")
+_COLUMN = re.compile(r"^    ([a-z0-9_]+):\s*([a-z]+)\s*(?:#\s*(.*))?$")
+_SECTION = re.compile(r"^([a-z0-9_]+):")
+_PAIR = re.compile(r"(?<![\w.])(\d+)\s*(?:=\s*)?([A-Za-z][^,;]*)")
+_RANGE = re.compile(r"(?<![\w.])(\d+)\.\.(\d+)(?![\w.])")
+_IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True, order=True)
+class EnumValue:
+    """One enumerated value: ``system.table.column = value`` (value as it lands: int or str)."""
+
+    system: str  # "d365" or "highradius"
+    table: str  # "*" for the lake columns of every D365 table
+    column: str
+    value: int | str
+    label: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.system}.{self.table}.{self.column}={self.value}"
+
+
+def _integer_values(comment: str) -> list[tuple[int, str]]:
+    text = comment.strip()
+    if text in NAMED_ENUMS:
+        return list(NAMED_ENUMS[text])
+    out: list[tuple[int, str]] = []
+    for m in _RANGE.finditer(text):
+        lo, hi = int(m.group(1)), int(m.group(2))
+        out += [(v, str(v)) for v in range(lo, hi + 1)]
+    body = _RANGE.sub("", text)
+    if ":" in body:
+        head, tail = body.split(":", 1)
+        body = tail if _IDENT.match(head.strip()) else body
+    for m in _PAIR.finditer(body):
+        out.append((int(m.group(1)), re.sub(r"\s*\(.*", "", m.group(2)).strip()))
+    return out
+
+
+def _varchar_values(comment: str) -> list[tuple[str, str]]:
+    items = [s.strip() for s in comment.split(",")]
+    if not items or not all(_IDENT.match(s) for s in items):
+        return []
+    return [(s, s) for s in items]
+
+
+def parse_enums(text: str) -> list[EnumValue]:
+    """Every enumerated value stated in a contract file's text (see the module doc for the rule)."""
+    contract = yaml.safe_load(text)
+    out: list[EnumValue] = []
+    for column, spec in (contract.get("lake_columns") or {}).items():
+        if spec.get("type") in ("integer", "bigint"):
+            for value, label in _integer_values(str(spec.get("meaning", ""))):
+                out.append(EnumValue("d365", "*", column, value, label))
+    section = table = None
+    for line in text.splitlines():
+        if m := _SECTION.match(line):
+            section, table = m.group(1), None
+            continue
+        if section not in ("d365", "highradius"):
+            continue
+        if m := _TABLE.match(line):
+            table = m.group(1)
+            continue
+        m = _COLUMN.match(line)
+        if not (m and table and m.group(3)):
+            continue
+        column, logical, comment = m.group(1), m.group(2), m.group(3).strip()
+        declared = contract[section][table].get(column)
+        if declared != logical:
+            raise ValueError(f"contract line for {section}.{table}.{column} says {logical!r}, the YAML says {declared!r}")
+        if logical == "integer":
+            values = _integer_values(comment)
+        elif logical == "varchar":
+            values = _varchar_values(comment)
+        else:
+            values = []
+        seen: set = set()
+        for value, label in values:
+            if value not in seen:
+                seen.add(value)
+                out.append(EnumValue(section, table, column, value, label))
+    return out
+
+
+def contract_enums(path: Path | str = CONTRACT_PATH) -> list[EnumValue]:
+    """The enumerated values of the project's contract, in file order."""
+    return parse_enums(Path(path).read_text(encoding="utf-8"))
