@@ -50,6 +50,22 @@ def evaluate(events: pd.DataFrame, invoices: pd.DataFrame, as_of_date, *, first_
         iv = starts.merge(ends[key + ["n", "event_timestamp"]], on=key + ["n"], how="left", suffixes=("", "_end"))
         intervals[rule] = iv
 
+    # days under an open dispute or promise (letters are forbidden then) do not count towards the
+    # maximum days after due of R02 and R09: per invoice the set of such dates, [start, end) by day
+    paused: dict[tuple[str, str], set] = {}
+    for rule in ("R05", "R07"):
+        for _, r in intervals[rule].iterrows():
+            start = pd.Timestamp(r["event_timestamp"]).normalize()
+            end = (as_of + pd.Timedelta(days=1) if pd.isna(r["event_timestamp_end"])
+                   else pd.Timestamp(r["event_timestamp_end"]).normalize())
+            days_set = paused.setdefault((r["company_code"], r["invoice_id"]), set())
+            days_set.update(pd.date_range(start, end - pd.Timedelta(days=1), freq="D"))
+
+    def counted(comp: str, inv: str, d: pd.Timestamp, until: pd.Timestamp) -> int:
+        """Days of (d, until] not under an open dispute or promise."""
+        p = paused.get((comp, inv), set())
+        return (until - d).days - sum(1 for x in p if d < x <= until)
+
     for (comp, inv), g in letters.groupby(key, sort=True):
         d = due.loc[(comp, inv)]
         days = ((g["day"] - d).dt.days).to_numpy()
@@ -57,7 +73,7 @@ def evaluate(events: pd.DataFrame, invoices: pd.DataFrame, as_of_date, *, first_
         ts = g["event_timestamp"].to_numpy()
         if days[0] < first_min:
             out.append((comp, inv, "R01"))
-        if days[0] > first_max:
+        if counted(comp, inv, d, g["day"].iloc[0]) > first_max:
             out.append((comp, inv, "R02"))
         if lv[0] != 1 or np.any(lv[1:] > lv[:-1] + 1):
             out.append((comp, inv, "R03"))
@@ -86,9 +102,8 @@ def evaluate(events: pd.DataFrame, invoices: pd.DataFrame, as_of_date, *, first_
     for (comp, inv), d in due.items():
         if (comp, inv) in lettered:
             continue
-        if (as_of - d).days <= first_max:
-            continue
         c = close.get((comp, inv))
-        if c is None or (pd.Timestamp(c).normalize() - d).days > first_max:
+        until = as_of if c is None else min(as_of, pd.Timestamp(c).normalize())
+        if counted(comp, inv, d, until) > first_max:
             out.append((comp, inv, "R09"))
     return pd.DataFrame(out, columns=key + ["rule_id"]).drop_duplicates().sort_values(key + ["rule_id"]).reset_index(drop=True)

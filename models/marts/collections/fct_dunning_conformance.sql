@@ -661,6 +661,111 @@ case_facts as (
 
 ),
 
+-- ---------------------------------------------------------------- R02 / R09: days under an open dispute or promise
+-- While a dispute or a promise to pay is open, letters are forbidden (R05 / R07), so those days do
+-- not count towards the policy's maximum days after due. Each interval covers the dates
+-- [start date, end date); one still open at the as-of date runs to its end. Overlapping intervals
+-- are merged (gaps and islands), so a day counts once.
+pause_ranges as (
+
+    select
+        intervals.case_id,
+        cast(intervals.started_at as date) as start_date,
+        coalesce(
+            cast(intervals.ended_at as date), cast({{ dbt.dateadd('day', 1, 'as_of.as_of_date') }} as date)
+        ) as end_date
+    from intervals
+    cross join as_of
+
+),
+
+pause_ranges_ordered as (
+
+    select
+        case_id,
+        start_date,
+        end_date,
+        max(end_date) over (
+            partition by case_id
+            order by start_date, end_date
+            rows between unbounded preceding and 1 preceding
+        ) as previous_end_date
+    from pause_ranges
+
+),
+
+pause_ranges_grouped as (
+
+    select
+        case_id,
+        start_date,
+        end_date,
+        sum(case when previous_end_date is null or start_date > previous_end_date then 1 else 0 end) over (
+            partition by case_id
+            order by start_date, end_date
+            rows between unbounded preceding and current row
+        ) as island_number
+    from pause_ranges_ordered
+
+),
+
+pause_islands as (
+
+    select
+        case_id,
+        island_number,
+        min(start_date) as start_date,
+        max(end_date) as end_date
+    from pause_ranges_grouped
+    group by case_id, island_number
+
+),
+
+-- paused days after the due date: up to the first letter (R02) and up to the close or the as-of
+-- date (R09), i.e. the days of (due date, that date] inside an island
+pause_windows as (
+
+    select
+        case_facts.case_id,
+        pause_islands.start_date,
+        pause_islands.end_date,
+        cast({{ dbt.dateadd('day', 1, 'case_facts.due_date') }} as date) as first_day_after_due,
+        cast({{ dbt.dateadd('day', 1, 'case_facts.first_letter_date') }} as date) as day_after_first_letter,
+        cast(
+            {{ dbt.dateadd('day', 1, 'coalesce(case_facts.closed_date, case_facts.as_of_date)') }} as date
+        ) as day_after_close
+    from case_facts
+    inner join pause_islands
+        on case_facts.case_id = pause_islands.case_id
+    where case_facts.due_date is not null
+
+),
+
+pause_facts as (
+
+    select
+        case_id,
+        {%- set paused_from = 'greatest(start_date, first_day_after_due)' %}
+        sum(
+            case
+                when day_after_first_letter is null then 0
+                when least(end_date, day_after_first_letter) > {{ paused_from }}
+                    then {{ days_between(paused_from, 'least(end_date, day_after_first_letter)') }}
+                else 0
+            end
+        ) as paused_days_before_first_letter,
+        sum(
+            case
+                when least(end_date, day_after_close) > {{ paused_from }}
+                    then {{ days_between(paused_from, 'least(end_date, day_after_close)') }}
+                else 0
+            end
+        ) as paused_days_before_close
+    from pause_windows
+    group by case_id
+
+),
+
 -- R08: the first letter at or above the final level of the policy valid on the write-off date
 final_letters as (
 
@@ -700,12 +805,20 @@ case_rule_facts as (
             as days_due_to_as_of,
         cast(
             {{ days_between('case_facts.settled_at', 'case_facts.first_letter_after_settlement_date') }} as {{ int }}
-        ) as days_settlement_to_late_letter
+        ) as days_settlement_to_late_letter,
+        cast(coalesce(pause_facts.paused_days_before_first_letter, 0) as {{ int }}) as paused_days_before_first_letter,
+        cast(coalesce(pause_facts.paused_days_before_close, 0) as {{ int }}) as paused_days_before_close,
+        cast(
+            case_facts.first_letter_days_after_due - coalesce(pause_facts.paused_days_before_first_letter, 0)
+            as {{ int }}
+        ) as first_letter_counted_days_after_due
     from case_facts
     left join final_letters
         on
             case_facts.case_id = final_letters.case_id
             and final_letters.final_letter_rank = 1
+    left join pause_facts
+        on case_facts.case_id = pause_facts.case_id
 
 ),
 
@@ -772,7 +885,7 @@ r02 as (
             when due_date is null then 'not_applicable'
             when first_letter_policy_id is null then 'not_applicable'
             when first_max_days_after_due is null then 'not_applicable'
-            when first_letter_days_after_due > first_max_days_after_due then 'violation'
+            when first_letter_counted_days_after_due > first_max_days_after_due then 'violation'
             else 'pass'
         end as status,
         case
@@ -784,12 +897,19 @@ r02 as (
         'first letter at most ' || cast(first_max_days_after_due as {{ text }}) || ' days after the due date ('
         || cast(due_date as {{ text }}) || ')' as expected_value,
         'level ' || cast(first_letter_level as {{ text }}) || ' letter on ' || cast(first_letter_date as {{ text }})
-        || ', ' || cast(first_letter_days_after_due as {{ text }}) || ' days after the due date' as observed_value,
+        || ', ' || cast(first_letter_days_after_due as {{ text }}) || ' days after the due date'
+        || case
+            when paused_days_before_first_letter > 0
+                then
+                    ' (' || cast(paused_days_before_first_letter as {{ text }})
+                    || ' of them under an open dispute or promise, not counted)'
+            else ''
+        end as observed_value,
         first_max_days_after_due as expected_days,
-        first_letter_days_after_due as observed_days,
+        first_letter_counted_days_after_due as observed_days,
         case
-            when first_letter_days_after_due > first_max_days_after_due
-                then first_letter_days_after_due - first_max_days_after_due
+            when first_letter_counted_days_after_due > first_max_days_after_due
+                then first_letter_counted_days_after_due - first_max_days_after_due
             else 0
         end as deviation_days,
         first_letter_event_id as evidence_event_ids,
@@ -1055,10 +1175,14 @@ r09_facts as (
 
     select
         case_rule_facts.*,
-        coalesce(case_rule_facts.days_due_to_close, case_rule_facts.days_due_to_as_of) as days_open_after_due,
+        -- days under an open dispute or promise do not count (see pause_facts)
+        coalesce(case_rule_facts.days_due_to_close, case_rule_facts.days_due_to_as_of)
+        - case_rule_facts.paused_days_before_close as days_open_after_due,
         case
-            when case_rule_facts.letter_count > 0 then case_rule_facts.first_letter_days_after_due
-            else coalesce(case_rule_facts.days_due_to_close, case_rule_facts.days_due_to_as_of)
+            when case_rule_facts.letter_count > 0 then case_rule_facts.first_letter_counted_days_after_due
+            else
+                coalesce(case_rule_facts.days_due_to_close, case_rule_facts.days_due_to_as_of)
+                - case_rule_facts.paused_days_before_close
         end as days_until_letter_or_close
     from case_rule_facts
 
@@ -1100,7 +1224,18 @@ r09 as (
             when closed_date is not null
                 then 'no letter; closed on ' || cast(closed_date as {{ text }})
             else 'no letter; open on ' || cast(as_of_date as {{ text }})
-        end || ', ' || cast(days_until_letter_or_close as {{ text }}) || ' days after the due date' as observed_value,
+        end || ', ' || cast(days_until_letter_or_close as {{ text }}) || ' days after the due date'
+        || case
+            when letter_count > 0 and paused_days_before_first_letter > 0
+                then
+                    ' not counting ' || cast(paused_days_before_first_letter as {{ text }})
+                    || ' days under an open dispute or promise'
+            when letter_count = 0 and paused_days_before_close > 0
+                then
+                    ' not counting ' || cast(paused_days_before_close as {{ text }})
+                    || ' days under an open dispute or promise'
+            else ''
+        end as observed_value,
         due_policy_max_days_after_due as expected_days,
         days_until_letter_or_close as observed_days,
         case
