@@ -3,7 +3,7 @@
     closing (an activity in `closings`), each numbered in the event-log order (event_timestamp,
     activity_order, event_id); an opening without its closing yet has NULL closing columns, an
     extra closing is left out. Both ends carry their business-day number from
-    int_calendar_days. One definition for disputes, promises, receipts and credit requests;
+    int_calendar_days, looked up by the company-local date of the event. One definition for disputes, promises, receipts and credit requests;
     each mart reads only its own activities from event_log.
     pair_by_record = true pairs each opening with its own end instead of by position: in
     HighRadius the record (p2p_id, dispute_id) carries both ends, so an opening is paired with
@@ -42,6 +42,16 @@ with events as (
 calendar as (
 
     select * from {{ ref('int_calendar_days') }}
+
+),
+
+companies as (
+
+    -- business days are counted on the company's local dates
+    select
+        company_code,
+        timezone
+    from {{ ref('company_settings') }}
 
 ),
 
@@ -141,14 +151,16 @@ final as (
             and opening.pair_number = closing.pair_number
             and closing.pair_role = 'closing'
     {%- endif %}
+    left join companies
+        on opening.company_code = companies.company_code
     left join calendar as opening_day
         on
             opening.company_code = opening_day.company_code
-            and cast(opening.event_timestamp as date) = opening_day.calendar_date
+            and {{ utc_to_local_date('opening.event_timestamp', 'companies.timezone') }} = opening_day.calendar_date
     left join calendar as closing_day
         on
             opening.company_code = closing_day.company_code
-            and cast(closing.event_timestamp as date) = closing_day.calendar_date
+            and {{ utc_to_local_date('closing.event_timestamp', 'companies.timezone') }} = closing_day.calendar_date
     where opening.pair_role = 'opening'
 
 )

@@ -88,8 +88,8 @@ workload as (
             assigned.company_code = months.company_code
             and assigned.invoice_date <= months.snapshot_date
     where
-        (assigned.settled_at is null or cast(assigned.settled_at as date) > months.snapshot_date)
-        and (assigned.written_off_at is null or cast(assigned.written_off_at as date) > months.snapshot_date)
+        -- open at the month end: not yet closed by the ledger date of its closing settlement
+        (assigned.closed_date is null or assigned.closed_date > months.snapshot_date)
     group by assigned.collector_id, assigned.company_code, months.month_start_date
 
 ),
@@ -99,14 +99,14 @@ settled as (
     select
         collector_id,
         company_code,
-        cast({{ dbt.date_trunc('month', 'settled_at') }} as date) as activity_month_start_date,
+        cast({{ dbt.date_trunc('month', 'closed_date') }} as date) as activity_month_start_date,
         count(*) as invoices_settled,
         sum(invoice_amount_accounting) as settled_invoice_amount_accounting,
-        avg({{ days_between('invoice_date', 'settled_at') }}) as average_days_to_pay,
-        avg({{ days_between('due_date', 'settled_at') }}) as average_days_past_due_at_settlement
+        avg({{ days_between('invoice_date', 'closed_date') }}) as average_days_to_pay,
+        avg({{ days_between('due_date', 'closed_date') }}) as average_days_past_due_at_settlement
     from assigned
     where settled_at is not null
-    group by collector_id, company_code, cast({{ dbt.date_trunc('month', 'settled_at') }} as date)
+    group by collector_id, company_code, cast({{ dbt.date_trunc('month', 'closed_date') }} as date)
 
 ),
 

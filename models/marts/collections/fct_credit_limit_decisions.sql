@@ -60,7 +60,7 @@ customer_invoices as (
         cases.settled_at,
         cases.written_off_at,
         case
-            when cases.settled_at is not null then {{ days_between('cases.due_date', 'cases.settled_at') }}
+            when cases.settled_at is not null then {{ days_between('cases.due_date', 'cases.closed_date') }}
         end as days_past_due_at_settlement
     from requests
     inner join cases

@@ -2,10 +2,21 @@
 -- The durations of each invoice's way from credit decision to cash, in calendar days and in
 -- business days of the invoice's company (weekends and the holiday_calendar seed excluded).
 -- Business days between two dates = business days after the first date up to and including
--- the second (the difference of two cumulative business-day numbers). Dates are UTC dates.
+-- the second (the difference of two cumulative business-day numbers). A timestamp's day is its
+-- company-local date (company_settings.timezone); the day an invoice was paid is the ledger date
+-- of the settlement that closed it (custsettlement.transdate).
 with cases as (
 
     select * from {{ ref('cases') }}
+
+),
+
+companies as (
+
+    select
+        company_code,
+        timezone
+    from {{ ref('company_settings') }}
 
 ),
 
@@ -111,8 +122,12 @@ joined as (
         settled_day.business_day_number as settled_bdn,
         -- paid: closed as settled (payments or general-journal offsets, with any credit notes and
         -- non-material write-offs); a credited or written-off invoice was not paid
-        case when cases.status = 'settled' then cases.settled_at end as paid_at
+        case when cases.status = 'settled' then cases.settled_at end as paid_at,
+        -- the day it was paid: the ledger date of the closing settlement (custsettlement.transdate)
+        case when cases.status = 'settled' then cases.closed_date end as paid_date
     from cases
+    left join companies
+        on cases.company_code = companies.company_code
     left join first_credit_request
         on
             cases.case_id = first_credit_request.case_id
@@ -126,11 +141,11 @@ joined as (
     left join calendar as created_day
         on
             cases.company_code = created_day.company_code
-            and cast(cases.invoice_created_at as date) = created_day.calendar_date
+            and {{ utc_to_local_date('cases.invoice_created_at', 'companies.timezone') }} = created_day.calendar_date
     left join calendar as posted_day
         on
             cases.company_code = posted_day.company_code
-            and cast(cases.invoice_posted_at as date) = posted_day.calendar_date
+            and {{ utc_to_local_date('cases.invoice_posted_at', 'companies.timezone') }} = posted_day.calendar_date
     left join calendar as invoice_day
         on
             cases.company_code = invoice_day.company_code
@@ -142,16 +157,16 @@ joined as (
     left join calendar as letter_day
         on
             cases.company_code = letter_day.company_code
-            and cast(cases.first_letter_at as date) = letter_day.calendar_date
+            and {{ utc_to_local_date('cases.first_letter_at', 'companies.timezone') }} = letter_day.calendar_date
     left join calendar as received_day
         on
             cases.company_code = received_day.company_code
-            and cast(first_receipt.received_at as date) = received_day.calendar_date
+            and {{ utc_to_local_date('first_receipt.received_at', 'companies.timezone') }} = received_day.calendar_date
     left join calendar as settled_day
         on
             cases.company_code = settled_day.company_code
             and cases.status = 'settled'
-            and cast(cases.settled_at as date) = settled_day.calendar_date
+            and cases.closed_date = settled_day.calendar_date
 
 ),
 
@@ -190,9 +205,9 @@ final as (
             {{ days_between('invoice_posted_at', 'first_payment_received_at') }} as {{ dbt.type_int() }}
         ) as posting_to_first_payment_days,
         cast(received_bdn - posted_bdn as {{ dbt.type_int() }}) as posting_to_first_payment_business_days,
-        cast({{ days_between('invoice_date', 'paid_at') }} as {{ dbt.type_int() }}) as days_to_pay,
+        cast({{ days_between('invoice_date', 'paid_date') }} as {{ dbt.type_int() }}) as days_to_pay,
         cast(settled_bdn - invoice_bdn as {{ dbt.type_int() }}) as business_days_to_pay,
-        cast({{ days_between('due_date', 'paid_at') }} as {{ dbt.type_int() }}) as days_past_due_at_settlement,
+        cast({{ days_between('due_date', 'paid_date') }} as {{ dbt.type_int() }}) as days_past_due_at_settlement,
         cast(settled_bdn - due_bdn as {{ dbt.type_int() }}) as business_days_past_due_at_settlement,
         cast({{ days_between('due_date', 'first_letter_at') }} as {{ dbt.type_int() }}) as due_to_first_letter_days,
         cast(letter_bdn - due_bdn as {{ dbt.type_int() }}) as due_to_first_letter_business_days,

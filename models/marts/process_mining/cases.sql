@@ -127,7 +127,9 @@ settlement_facts as (
     select
         case_id,
         max(case when settlement_kind in ('payment', 'offset') then 1 else 0 end) as has_value_received,
-        sum(case when settlement_kind = 'write-off' then settled_amount else 0 end) as written_off_amount
+        sum(case when settlement_kind = 'write-off' then settled_amount else 0 end) as written_off_amount,
+        -- the ledger date of the settlement that closed the invoice
+        min(case when is_closing then settlement_date end) as closed_date
     from settlements
     group by case_id
 
@@ -171,6 +173,7 @@ final as (
         event_facts.first_letter_at,
         event_facts.settled_at,
         event_facts.written_off_at,
+        case when event_facts.closed_at is not null then settlement_facts.closed_date end as closed_date,
         as_of.as_of_date,
         invoices.currency,
         companies.accounting_currency,
