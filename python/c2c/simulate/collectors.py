@@ -292,8 +292,8 @@ def truth_frames(w: World, p: CollectorPlan, keys: dict) -> tuple[pd.DataFrame, 
 
     Who did each true event: ``collector`` for the collector actions (HighRadius letters only when
     sent by a person, HighRadius promise ends are evaluated by the system), ``manager`` for
-    write-offs, ``approver`` for credit decisions, ``clerk`` for invoices, payments and
-    settlements, ``system`` for receipts, automated letters and derived events."""
+    write-offs (and for the settlement of an invoice a write-off closed), ``approver`` for credit
+    decisions, ``clerk`` for invoices, payments and settlements, ``system`` for receipts, automated letters and derived events."""
     ev = w.events
     inv_i = ev["invoice_index"].to_numpy(np.int64)
     ts = ev["ts"].to_numpy(np.int64)
@@ -305,6 +305,9 @@ def truth_frames(w: World, p: CollectorPlan, keys: dict) -> tuple[pd.DataFrame, 
     kind[np.isin(code, COLLECTOR_ACTIONS)] = "collector"
     kind[np.isin(code, ["CREDIT_LIMIT_APPROVED", "CREDIT_LIMIT_REJECTED"])] = "approver"
     kind[np.isin(code, ["INVOICE_WRITTEN_OFF", "INVOICE_PARTIALLY_WRITTEN_OFF"])] = "manager"
+    # an invoice closed by a (non-material) write-off is settled by the write-off's settlement,
+    # which the AR manager who posted the write-off makes
+    kind[(code == "INVOICE_SETTLED") & (w.inv["closing_kind"][inv_i] == "write-off")] = "manager"
     kind[np.isin(code, ["DUE_DATE_PASSED"])] = "system"
     kind[(code == "PAYMENT_RECEIVED") & hr_comp] = "system"
     kind[hr_comp & (code == "PAYMENT_REMINDER_SENT")] = "system"

@@ -183,6 +183,7 @@ def _record_outcomes(w: World, n: int) -> None:
     paid[pieces.loc[pieces["kind"] == "payment", "inv"].to_numpy()] = True
     inv["has_cash_receipt"] = paid
     inv["closed_ts"] = closed_ts
+    inv["closing_kind"] = closing_kind  # payment, credit note, write-off, offset; '' while open
     inv["wo_material"] = material
     inv["settled_ts"] = np.where(closed & ~material, closed_ts, NEVER)
     inv["outcome_wo_ts"] = np.where(material, inv["wo_ts"], NEVER)
