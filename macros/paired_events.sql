@@ -81,23 +81,8 @@ closing_candidates as (
     from numbered as opening
     inner join numbered as closing
         on
-            opening.case_id = closing.case_id
-            and opening.source_system = closing.source_system
-            and closing.pair_role = 'closing'
-            and (
-                (opening.source_system = 'highradius' and opening.source_record_id = closing.source_record_id)
-                or (
-                    opening.source_system <> 'highradius'
-                    and opening.source_record_id <> closing.source_record_id
-                    and (
-                        opening.event_timestamp < closing.event_timestamp
-                        or (
-                            opening.event_timestamp = closing.event_timestamp
-                            and opening.activity_order < closing.activity_order
-                        )
-                    )
-                )
-            )
+            closing.pair_role = 'closing'
+            and {{ closes_its_own_opening('opening', 'closing') }}
     where opening.pair_role = 'opening'
 
 ),

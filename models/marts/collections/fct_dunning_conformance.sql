@@ -472,24 +472,9 @@ interval_end_candidates as (
     from interval_events_numbered as starts
     inner join interval_events_numbered as ends
         on
-            starts.case_id = ends.case_id
-            and starts.rule_id = ends.rule_id
-            and starts.source_system = ends.source_system
+            starts.rule_id = ends.rule_id
             and ends.bound = 'end'
-            and (
-                (starts.source_system = 'highradius' and starts.source_record_id = ends.source_record_id)
-                or (
-                    starts.source_system <> 'highradius'
-                    and starts.source_record_id <> ends.source_record_id
-                    and (
-                        starts.event_timestamp < ends.event_timestamp
-                        or (
-                            starts.event_timestamp = ends.event_timestamp
-                            and starts.activity_order < ends.activity_order
-                        )
-                    )
-                )
-            )
+            and {{ closes_its_own_opening('starts', 'ends') }}
     where starts.bound = 'start'
 
 ),
