@@ -128,7 +128,9 @@ resource_roles as (
     -- collection work (a collection record names them: a letter, reminder, call, promise, dispute
     -- or credit-limit request), an approver decided credit limits, a manager posted write-offs,
     -- anyone else (invoices, payments, settlements) is a clerk. Each emitter states the role its
-    -- record implies; a write-off posted by a collector is a collector's event.
+    -- record implies; a write-off posted by a collector is a collector's event. Invoices and
+    -- payments only ever imply a clerk (the default), so only the other emitters are read, two
+    -- columns each: reading all_events a second time would hold every event in memory.
     select
         resource,
         case min(
@@ -139,7 +141,18 @@ resource_roles as (
             when 3 then 'manager'
             else 'clerk'
         end as resource_type
-    from all_events
+    from (
+        {%- for emitter in ['int_events__credit_limits', 'int_events__dunning', 'int_events__collection_calls',
+            'int_events__disputes_and_promises', 'int_events__closure'] %}
+        select
+            resource,
+            resource_type
+        from {{ ref(emitter) }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ) as role_evidence
     where resource_type <> 'system' and resource is not null
     group by resource
 
