@@ -81,6 +81,21 @@ event_facts as (
 
 ),
 
+collector_log_events as (
+
+    -- read from event_log itself, five columns of the collector events only: going through the
+    -- events import (used above for every event's facts) would hold all events in memory
+    select
+        case_id,
+        resource,
+        event_timestamp,
+        activity_order,
+        event_id
+    from {{ ref('event_log') }}
+    where resource_type = 'collector'
+
+),
+
 collector_events as (
 
     -- collector events at or before the case's outcome (settled / written-off time; an open case:
@@ -93,13 +108,12 @@ collector_events as (
             partition by events.case_id
             order by events.event_timestamp desc, events.activity_order desc, events.event_id desc
         ) as recency_rank
-    from events
+    from collector_log_events as events
     inner join event_facts
         on events.case_id = event_facts.case_id
     cross join as_of
     where
-        events.resource_type = 'collector'
-        and (
+        (
             events.event_timestamp <= event_facts.closed_at
             or (
                 event_facts.closed_at is null
