@@ -27,16 +27,10 @@ case_variants as (
 
 ),
 
-ledger as (
+settlement_summary as (
 
-    -- the invoice's own ledger row carries what has been settled against it so far
-    select * from {{ ref('stg_d365__custtrans') }}
-
-),
-
-settlements as (
-
-    select * from {{ ref('int_invoice_settlements') }}
+    -- settled amount, value received, written-off amount, closing date: one row per invoice
+    select * from {{ ref('int_invoice_settlement_summary') }}
 
 ),
 
@@ -134,33 +128,6 @@ case_collectors as (
 
 ),
 
-settlement_facts as (
-
-    -- how the balance went down: value received (cash, or a general-journal offset), credit
-    -- notes, write-offs
-    select
-        case_id,
-        max(case when settlement_kind in ('payment', 'offset') then 1 else 0 end) as has_value_received,
-        sum(case when settlement_kind = 'write-off' then settled_amount else 0 end) as written_off_amount,
-        -- the ledger date of the settlement that closed the invoice
-        min(case when is_closing then settlement_date end) as closed_date
-    from settlements
-    group by case_id
-
-),
-
-settled_amounts as (
-
-    select
-        invoices.case_id,
-        ledger.settleamountcur as settled_amount
-    from invoices
-    inner join ledger
-        on
-            invoices.company_code = ledger.company_code
-            and invoices.custtrans_recid = ledger.recid
-
-),
 
 final as (
 
@@ -187,7 +154,7 @@ final as (
         event_facts.first_letter_at,
         event_facts.settled_at,
         event_facts.written_off_at,
-        case when event_facts.closed_at is not null then settlement_facts.closed_date end as closed_date,
+        case when event_facts.closed_at is not null then settlement_summary.closed_date end as closed_date,
         as_of.as_of_date,
         invoices.currency,
         companies.accounting_currency,
@@ -195,17 +162,17 @@ final as (
         invoices.invoice_amount,
         invoices.invoice_amount_accounting,
         cast(invoices.invoice_amount_accounting * fx.rate as {{ dbt.type_numeric() }}) as invoice_amount_reporting,
-        cast(coalesce(settled_amounts.settled_amount, 0) as {{ dbt.type_numeric() }}) as settled_amount,
-        cast(coalesce(settlement_facts.written_off_amount, 0) as {{ dbt.type_numeric() }}) as written_off_amount,
+        settlement_summary.settled_amount,
+        settlement_summary.written_off_amount,
         case
             when event_facts.written_off_at is not null then 'written off'
             -- closed with nothing received from the customer and no material write-off: the
             -- claim was reduced to zero by credit notes (plus any non-material write-off)
-            when event_facts.settled_at is not null and coalesce(settlement_facts.has_value_received, 0) = 0
+            when event_facts.settled_at is not null and not coalesce(settlement_summary.has_value_received, false)
                 then 'credited'
             when event_facts.settled_at is not null then 'settled'
             when event_facts.disputes_opened > event_facts.disputes_resolved then 'disputed'
-            when coalesce(settled_amounts.settled_amount, 0) > 0 then 'partially paid'
+            when settlement_summary.settled_amount > 0 then 'partially paid'
             else 'open'
         end as status,
         coalesce(event_facts.max_dunning_level, 0) as max_dunning_level,
@@ -235,10 +202,8 @@ final as (
         on invoices.case_id = case_variants.case_id
     left join case_collectors
         on invoices.case_id = case_collectors.case_id
-    left join settled_amounts
-        on invoices.case_id = settled_amounts.case_id
-    left join settlement_facts
-        on invoices.case_id = settlement_facts.case_id
+    left join settlement_summary
+        on invoices.case_id = settlement_summary.case_id
     left join companies
         on invoices.company_code = companies.company_code
     left join fx
