@@ -8,6 +8,8 @@ PYTHON ?= python3
 VENV = .venv
 BIN = $(VENV)/bin
 INSTALLED = $(VENV)/.installed
+# the test and lint tools (the dev extra) on top of the runtime dependencies
+DEV_INSTALLED = $(VENV)/.installed-dev
 DBT = $(BIN)/dbt
 DBT_FLAGS = --profiles-dir . --project-dir .
 
@@ -52,6 +54,10 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	@touch $@
 
+$(DEV_INSTALLED): $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
 demo: $(INSTALLED)
 	$(BIN)/c2c simulate --invoices 20000 --seed 42 --out $(DEMO_RAW) --faults default
 	@mkdir -p $(dir $(C2C_DUCKDB_PATH))
@@ -72,12 +78,12 @@ demo: $(INSTALLED)
 	@echo "  data-quality Data Docs    target/quality/data_docs/index.html"
 
 # One after the other (not as prerequisites): under make -j the steps would share data/ci.
-test: $(INSTALLED)
+test: $(DEV_INSTALLED)
 	@$(MAKE) --no-print-directory pytest
 	@$(MAKE) --no-print-directory dbt-test
 	@$(MAKE) --no-print-directory lint
 
-pytest: $(INSTALLED)
+pytest: $(DEV_INSTALLED)
 	$(BIN)/python -m pytest python/tests
 
 dbt-test: $(INSTALLED)
@@ -85,7 +91,7 @@ dbt-test: $(INSTALLED)
 	$(BIN)/c2c simulate --invoices 800 --seed 7 --out $(CI_DIR)/raw --faults default
 	$(CI_ENV) $(DBT) build $(DBT_FLAGS) --target ci
 
-lint: $(INSTALLED)
+lint: $(DEV_INSTALLED)
 	@mkdir -p $(CI_DIR)
 	$(if $(SQL_DIRS),$(CI_ENV) $(BIN)/sqlfluff lint $(SQL_DIRS),@echo "no SQL files to lint")
 
