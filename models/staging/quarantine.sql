@@ -43,7 +43,7 @@ with quarantined as (
         'MALFORMED_ROW' as reason_code,
         error_type || ': ' || error_message || ' (' || file_path || ', line '
         || cast(line_number as {{ dbt.type_string() }}) || ')' as detail
-    from {{ ref('stg_highradius__rejected_lines') }}
+    from {{ ref('base_highradius__rejected_lines') }}
 
 ),
 

@@ -35,7 +35,7 @@ workflow_instances as (
 workflow_steps as (
 
     select * from {{ ref('stg_d365__workflowtrackingtable') }}
-    where trackingtype in (4, 19)  -- approval, rejection
+    where tracking_type in ('approval', 'rejection')
 
 ),
 
@@ -78,9 +78,9 @@ requests as (
         adjustment_lines.creditmaxnew as requested_limit,
         cast(null as {{ dbt.type_string() }}) as currency,
         workflow_steps.createddatetime as decided_at,
-        case workflow_steps.trackingtype
-            when 4 then 'CREDIT_LIMIT_APPROVED'
-            when 19 then 'CREDIT_LIMIT_REJECTED'
+        case workflow_steps.tracking_type
+            when 'approval' then 'CREDIT_LIMIT_APPROVED'
+            when 'rejection' then 'CREDIT_LIMIT_REJECTED'
         end as decision_code,
         workflow_steps.user_id as decided_by,
         workflow_steps.source_record_id as decision_record_id,

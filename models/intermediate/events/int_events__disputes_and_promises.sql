@@ -180,12 +180,12 @@ d365_changes as (
 
     select
         d365_history.*,
-        lag(d365_history.status) over (
+        lag(d365_history.dispute_status) over (
             partition by d365_history.company_code, d365_history.custtrans
             order by d365_history.createddatetime, d365_history.recid
         ) as previous_status
     from d365_history
-    where d365_history.status between 1 and 5
+    where d365_history.dispute_status is not null
 
 ),
 
@@ -193,12 +193,12 @@ d365_events as (
 
     select
         d365_changes.*,
-        case d365_changes.status
-            when 1 then 'DISPUTE_OPENED'
-            when 2 then 'PROMISE_TO_PAY_MADE'
-            when 3 then 'DISPUTE_RESOLVED'
-            when 4 then 'PROMISE_TO_PAY_BROKEN'
-            when 5 then 'PROMISE_TO_PAY_KEPT'
+        case d365_changes.dispute_status
+            when 'disputed' then 'DISPUTE_OPENED'
+            when 'promise_to_pay' then 'PROMISE_TO_PAY_MADE'
+            when 'resolved' then 'DISPUTE_RESOLVED'
+            when 'promise_to_pay_broken' then 'PROMISE_TO_PAY_BROKEN'
+            when 'promise_to_pay_kept' then 'PROMISE_TO_PAY_KEPT'
         end as activity_code
     from d365_changes
 
@@ -208,16 +208,18 @@ d365_events as (
         d365_changes.*,
         'PROMISE_TO_PAY_CANCELLED' as activity_code
     from d365_changes
-    where d365_changes.previous_status = 2 and d365_changes.status not in (4, 5)
+    where
+        d365_changes.previous_status = 'promise_to_pay'
+        and d365_changes.dispute_status not in ('promise_to_pay_broken', 'promise_to_pay_kept')
 
     union all
 
-    -- a promise to pay that replaces a dispute (status 1 then 2) ends the dispute
+    -- a promise to pay that replaces a dispute (disputed, then promise to pay) ends the dispute
     select
         d365_changes.*,
         'DISPUTE_RESOLVED' as activity_code
     from d365_changes
-    where d365_changes.previous_status = 1 and d365_changes.status = 2
+    where d365_changes.previous_status = 'disputed' and d365_changes.dispute_status = 'promise_to_pay'
 
 ),
 

@@ -22,7 +22,7 @@ hr_links as (
 d365_letters as (
 
     select * from {{ ref('stg_d365__custcollectionletterjour') }}
-    where status = 2  -- posted; created-only and cancelled letters were never sent
+    where is_posted  -- created-only and cancelled letters were never sent
 
 ),
 

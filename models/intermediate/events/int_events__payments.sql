@@ -31,7 +31,7 @@ journal_lines as (
 journals as (
 
     select * from {{ ref('stg_d365__ledgerjournaltable') }}
-    where posted = 1
+    where is_posted
 
 ),
 
@@ -83,7 +83,7 @@ d365_links as (
         on
             settlements.company_code = payment_rows.company_code
             and settlements.offsetrecid = payment_rows.recid
-            and payment_rows.transtype = 15
+            and payment_rows.transaction_type = 'payment'
     inner join journal_lines
         on
             payment_rows.company_code = journal_lines.company_code

@@ -115,7 +115,7 @@ changes as (
             adjustment_lines.company_code = adjustment_journals.company_code
             and adjustment_lines.journalid = adjustment_journals.journalid
     where
-        adjustment_journals.status = 4
+        adjustment_journals.is_status_posted
         and adjustment_journals.posteddate is not null
         and adjustment_lines.creditmaxnew is not null
 

@@ -1,8 +1,8 @@
 -- grain: one row per settlement of an invoice: the invoice side of a custsettlement pair
 -- (case_id, settlement_record_id)
 -- What settled an invoice, when, and what was left open after it. The offset row of the customer
--- ledger tells the kind: a payment (transtype 15, cash), a write-off (35), a general-journal
--- offset (36: a netting or manual settlement, value received but not cash), anything else (a
+-- ledger tells the kind: a payment (cash), a write-off, a general-journal
+-- offset (a netting or manual settlement, value received but not cash), anything else (a
 -- credit note) counts as a credit note. The one place that decides which settlement closes an
 -- invoice and whether a write-off is the case's outcome (a write-off that closes the invoice
 -- when write-offs to date cover at least var write_off_materiality of it): the event log's
@@ -42,7 +42,7 @@ joined as (
         settlements.createdby as settled_by,
         settlements.settleamountcur,
         settlements.settleamountmst,
-        offsets.transtype as offset_transtype,
+        offsets.transaction_type as offset_transaction_type,
         offsets.source_record_id as offset_record_id,
         offsets.createddatetime as offset_created_at,
         offsets.createdby as offset_created_by
@@ -72,7 +72,7 @@ running as (
             order by settlement_date, settled_at, settlement_recid
             rows between unbounded preceding and current row
         ) as settled_accounting_to_date,
-        sum(case when offset_transtype = 35 then settleamountcur else 0 end) over (
+        sum(case when offset_transaction_type = 'write_off' then settleamountcur else 0 end) over (
             partition by case_id
             order by settlement_date, settled_at, settlement_recid
             rows between unbounded preceding and current row
@@ -96,10 +96,10 @@ final as (
         offset_created_at,
         offset_created_by,
         settleamountcur as settled_amount,
-        case offset_transtype
-            when 15 then 'payment'
-            when 35 then 'write-off'
-            when 36 then 'offset'
+        case offset_transaction_type
+            when 'payment' then 'payment'
+            when 'write_off' then 'write-off'
+            when 'general_journal' then 'offset'
             else 'credit note'
         end as settlement_kind,
         -- the settlement that closes the invoice takes what is left in accounting currency, so
@@ -115,7 +115,7 @@ final as (
         -- the case's outcome is a write-off only when a write-off closes the invoice and write-offs
         -- cover a material share of it; every other write-off is a partial write-off
         coalesce(
-            offset_transtype = 35
+            offset_transaction_type = 'write_off'
             and settled_to_date >= invoice_amount
             and settled_to_date - settleamountcur < invoice_amount
             and written_off_to_date >= {{ var('write_off_materiality') }} * invoice_amount,

@@ -30,7 +30,7 @@ ledger as (
         invoice,
         min(recid) as custtrans_recid
     from {{ ref('stg_d365__custtrans') }}
-    where transtype in (2, 8) and amountcur > 0 and invoice is not null
+    where transaction_type in ('sales', 'customer') and amountcur > 0 and invoice is not null
     group by company_code, invoice
 
 ),

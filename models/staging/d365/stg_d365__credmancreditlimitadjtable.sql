@@ -8,7 +8,7 @@ with base as (
 
 enum_labels as (
 
-    select * from {{ ref('stg_d365__enum_labels') }}
+    {{ d365_enum_labels(['CredManCreditLimitAdjStatus', 'NoYes']) }}
 
 ),
 
@@ -27,7 +27,9 @@ final as (
         base.lake_modified_at,
         base.lake_version_number,
         status_label.enumitemname as status_name,
-        posted_label.enumitemname as posted_name
+        posted_label.enumitemname as posted_name,
+        -- CredManCreditLimitAdjStatus 4 Posted: the adjustment took effect
+        coalesce(base.status = 4, false) as is_status_posted
     from base
     left join enum_labels as status_label
         on

@@ -8,7 +8,7 @@ with base as (
 
 enum_labels as (
 
-    select * from {{ ref('stg_d365__enum_labels') }}
+    {{ d365_enum_labels(['PrintPostCancel']) }}
 
 ),
 
@@ -28,7 +28,9 @@ final as (
         base.createdby,
         base.lake_modified_at,
         base.lake_version_number,
-        status_label.enumitemname as status_name
+        status_label.enumitemname as status_name,
+        -- PrintPostCancel: 0 Created, 2 Posted, 3 Canceled; only a posted letter was sent
+        coalesce(base.status = 2, false) as is_posted
     from base
     left join enum_labels as status_label
         on

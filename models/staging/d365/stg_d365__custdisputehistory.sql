@@ -8,7 +8,7 @@ with base as (
 
 enum_labels as (
 
-    select * from {{ ref('stg_d365__enum_labels') }}
+    {{ d365_enum_labels(['CustVendDisputeStatus']) }}
 
 ),
 
@@ -28,7 +28,15 @@ final as (
         base.createdby,
         base.lake_modified_at,
         base.lake_version_number,
-        status_label.enumitemname as status_name
+        status_label.enumitemname as status_name,
+        -- CustVendDisputeStatus, decoded for the models downstream
+        case base.status
+            when 1 then 'disputed'
+            when 2 then 'promise_to_pay'
+            when 3 then 'resolved'
+            when 4 then 'promise_to_pay_broken'
+            when 5 then 'promise_to_pay_kept'
+        end as dispute_status
     from base
     left join enum_labels as status_label
         on

@@ -8,7 +8,7 @@ with base as (
 
 enum_labels as (
 
-    select * from {{ ref('stg_d365__enum_labels') }}
+    {{ d365_enum_labels(['LedgerTransType']) }}
 
 ),
 
@@ -35,7 +35,15 @@ final as (
         base.createdby,
         base.lake_modified_at,
         base.lake_version_number,
-        transtype_label.enumitemname as transtype_name
+        transtype_label.enumitemname as transtype_name,
+        -- the contract's LedgerTransType items, decoded for the models downstream
+        case base.transtype
+            when 2 then 'sales'
+            when 8 then 'customer'
+            when 15 then 'payment'
+            when 35 then 'write_off'
+            when 36 then 'general_journal'
+        end as transaction_type
     from base
     left join enum_labels as transtype_label
         on

@@ -8,7 +8,7 @@ with base as (
 
 enum_labels as (
 
-    select * from {{ ref('stg_d365__enum_labels') }}
+    {{ d365_enum_labels(['LedgerJournalType', 'NoYes']) }}
 
 ),
 
@@ -27,7 +27,9 @@ final as (
         base.lake_modified_at,
         base.lake_version_number,
         journaltype_label.enumitemname as journaltype_name,
-        posted_label.enumitemname as posted_name
+        posted_label.enumitemname as posted_name,
+        -- NoYes
+        coalesce(base.posted = 1, false) as is_posted
     from base
     left join enum_labels as journaltype_label
         on

@@ -8,7 +8,7 @@ with base as (
 
 enum_labels as (
 
-    select * from {{ ref('stg_d365__enum_labels') }}
+    {{ d365_enum_labels(['WorkflowTrackingType']) }}
 
 ),
 
@@ -23,7 +23,13 @@ final as (
         base.createddatetime,
         base.lake_modified_at,
         base.lake_version_number,
-        trackingtype_label.enumitemname as trackingtype_name
+        trackingtype_label.enumitemname as trackingtype_name,
+        -- WorkflowTrackingType, decoded for the models downstream
+        case base.trackingtype
+            when 4 then 'approval'
+            when 19 then 'rejection'
+            when 23 then 'submission'
+        end as tracking_type
     from base
     left join enum_labels as trackingtype_label
         on
