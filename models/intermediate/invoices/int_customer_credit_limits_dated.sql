@@ -14,28 +14,6 @@ with customers as (
 
 ),
 
-master_versions as (
-
-    select
-        {{ normalise_company('dataareaid') }} as company_code,
-        {{ safe_cast('recid', dbt.type_bigint()) }} as recid,
-        {{ safe_cast('creditmax', dbt.type_numeric()) }} as creditmax,
-        row_number() over (
-            partition by {{ normalise_company('dataareaid') }}, recid
-            order by versionnumber, sinkmodifiedon
-        ) as version_order
-    from {{ source('d365', 'custtable') }}
-    where coalesce(isdelete, 0) <> 1
-
-),
-
-earliest_master as (
-
-    select * from master_versions
-    where version_order = 1
-
-),
-
 adjustment_lines as (
 
     select * from {{ ref('stg_d365__credmancreditlimitadjtrans') }}
@@ -76,10 +54,10 @@ openings as (
         customers.accountnum as customer_id,
         0 as limit_sequence,
         cast(null as date) as valid_from,
-        coalesce(first_lines.creditmax, earliest_master.creditmax, customers.creditmax) as credit_limit_accounting,
+        coalesce(first_lines.creditmax, customers.earliest_creditmax, customers.creditmax) as credit_limit_accounting,
         case
             when first_lines.creditmax is not null then 'd365 adjustment: limit before the first line'
-            when earliest_master.creditmax is not null then 'customer master: earliest lake version'
+            when customers.earliest_creditmax is not null then 'customer master: earliest lake version'
             else 'customer master: current value'
         end as limit_source,
         cast(null as {{ dbt.type_string() }}) as source_record_id
@@ -89,10 +67,6 @@ openings as (
             customers.company_code = first_lines.company_code
             and customers.accountnum = first_lines.customer_id
             and first_lines.line_order = 1
-    left join earliest_master
-        on
-            customers.company_code = earliest_master.company_code
-            and customers.recid = earliest_master.recid
 
 ),
 

@@ -24,6 +24,7 @@ final as (
         base.segmentid,
         base.lineofbusinessid,
         base.creditmax,
+        base.earliest_creditmax,
         base.paymtermid,
         base.currency,
         base.blocked,

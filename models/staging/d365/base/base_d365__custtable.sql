@@ -6,6 +6,30 @@ with current_rows as (
 
 ),
 
+earliest_versions as (
+
+    -- the customer's earliest version in the lake (deletions aside): the credit limit it held
+    -- then opens the dated credit-limit history when no adjustment journal tells it
+    select
+        company_code,
+        recid,
+        creditmax
+    from (
+        select
+            {{ normalise_company('dataareaid') }} as company_code,
+            {{ safe_cast('recid', dbt.type_bigint()) }} as recid,
+            {{ safe_cast('creditmax', dbt.type_numeric()) }} as creditmax,
+            row_number() over (
+                partition by {{ normalise_company('dataareaid') }}, recid
+                order by versionnumber, sinkmodifiedon
+            ) as version_order
+        from {{ source('d365', 'custtable') }}
+        where coalesce(isdelete, 0) <> 1
+    ) as versions
+    where version_order = 1
+
+),
+
 typed as (
 
     select
@@ -50,6 +74,7 @@ checked as (
 
     select
         typed.*,
+        earliest_versions.creditmax as earliest_creditmax,
         typed.unparseable_column is not null as has_unparseable_value,
         case
             when typed.recid is null
@@ -80,6 +105,10 @@ checked as (
                     || ' is not an ISO 4217 currency code'
         end as quarantine_detail
     from typed
+    left join earliest_versions
+        on
+            typed.company_code = earliest_versions.company_code
+            and typed.recid = earliest_versions.recid
     left join currencies as currency_currency
         on upper(typed.currency) = currency_currency.currency_code
 
