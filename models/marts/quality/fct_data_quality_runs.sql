@@ -3,7 +3,7 @@
 -- failures, warnings, skipped suites, and whether the run passed its gate.
 with results as (
 
-    select * from {{ ref('fct_data_quality_results') }}
+    select * from {{ ref('int_dq_results_trended') }}
 
 ),
 

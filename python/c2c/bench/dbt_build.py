@@ -9,7 +9,7 @@ the operating system's accounting of that child) are measured:
 2. ``dbt seed``;
 3. ``dbt build --selector event_log``: staging, quarantine, event emitters, ``event_log`` and
    ``cases`` with all their tests, on an empty database;
-4. ``dbt build`` of the collections marts (models/intermediate/collections,
+4. ``dbt build`` of the collections models (tag collections: models/core/collections,
    models/marts/collections) on top of it, and of the process-mining marts; then, in a second
    database, the event log and the collections marts in one ``dbt build`` (what the
    collections marts add to a build);
@@ -98,11 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         ("event_log", "dbt build --selector event_log", dbt_build("--selector", "event_log", name="full"),
          raw, full, None),
         ("collections", "dbt build of the collections marts",
-         dbt_build("--select", "path:models/intermediate/collections", "path:models/marts/collections",
-                   name="full"), raw, full, None),
+         dbt_build("--select", "tag:collections", name="full"), raw, full, None),
         ("process_mining", "dbt build of the pm_* marts",
-         dbt_build("--select", "path:models/marts/process_mining", "path:models/intermediate/process_mining",
-                   "--exclude", "event_log", "cases", name="full"), raw, full, None),
+         dbt_build("--select", "tag:process_mining", "--exclude", "event_log", "cases", name="full"), raw, full, None),
         ("unit_tests", "dbt test of every unit test (left out of the builds above)",
          dbt_cmd("test", "--resource-type", "unit_test", name="full"), raw, full, None),
     ]
@@ -110,8 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     steps += [
         ("combined_seed", "dbt seed (second database)", dbt_cmd("seed", name="combined"), raw, combined, "fresh"),
         ("combined", "dbt build of the event log and the collections marts in one command",
-         dbt_build("--select", "+event_log", "+cases", "path:models/intermediate/collections",
-                   "path:models/marts/collections", "--indirect-selection", "cautious", name="combined"),
+         dbt_build("--select", "+event_log", "+cases", "tag:collections", "--indirect-selection", "cautious",
+                   name="combined"),
          raw, combined, None),
     ]
     if not args.skip_incremental:
