@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "c2c.byolog.command",
     "c2c.quality.command",
     "c2c.export.command",
+    "c2c.contract.command",
 )
 
 
