@@ -245,7 +245,10 @@ def parse_spec(text: str, path: Path | str = SPEC_PATH) -> Contract:
     try:
         raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        raise ContractError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+        raise ContractError(f"{path}: not valid YAML{where}: {problem}") from None
     top = r.mapping(raw, "the top level", {"systems"})
     systems_raw = r.mapping(top.get("systems"), "systems")
     if list(systems_raw) != list(SYSTEMS):
