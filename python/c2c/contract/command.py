@@ -54,8 +54,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             return 1
         print(f"generated files are up to date with {contract.path}")
         return 0
-    changed = generate.write(project, contract)
-    for rel in changed:
-        print(f"wrote {rel}" if (project / rel).exists() else f"removed {rel}")
-    print(f"{len(changed)} file(s) changed; the others were up to date with {contract.path}")
+    done = generate.write(project, contract)
+    for d in done:
+        print(f"removed {d.path} (not generated)" if d.state == "not generated" else f"wrote {d.path}")
+    print(f"{len(done)} file(s) changed; the others were up to date with {contract.path}")
     return 0

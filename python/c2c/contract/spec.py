@@ -13,7 +13,7 @@ it (``systems.d365.tables.custtrans.columns.transtype.values``) and says what is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -304,30 +304,23 @@ def parse_spec(text: str, path: Path | str = SPEC_PATH) -> Contract:
 
 
 def _check_references(contract: Contract, r: _Reader) -> None:
-    resolved: dict[tuple[str, str, str], str] = {}
-    for table in contract.tables():
-        for c in table.columns:
-            if c.references is None:
-                continue
-            parts = c.references.split(".")
-            system, ref_table, ref_column = parts if len(parts) == 3 else [table.system, *parts]
-            where = f"systems.{table.system}.tables.{table.name}.columns.{c.name}.references"
-            if system not in contract.systems or ref_table not in contract.systems[system].tables:
-                raise r.fail(where, f"{c.references!r}: no table {system}.{ref_table}")
-            if ref_column not in [x.name for x in contract.table(system, ref_table).all_columns]:
-                raise r.fail(where, f"{c.references!r}: {system}.{ref_table} has no column {ref_column!r}")
-            resolved[(table.system, table.name, c.name)] = f"{system}.{ref_table}.{ref_column}"
-    # store the references fully qualified (system.table.column)
-    for (system, table_name, column), target in resolved.items():
-        table = contract.systems[system].tables[table_name]
-        columns = tuple(_replace(c, references=target) if c.name == column else c for c in table.columns)
-        contract.systems[system].tables[table_name] = _replace(table, columns=columns)
-
-
-def _replace(obj, **changes):
-    from dataclasses import replace
-
-    return replace(obj, **changes)
+    """Every reference names an existing table and column; stored fully qualified
+    (system.table.column)."""
+    for system in contract.systems.values():
+        for name, table in list(system.tables.items()):
+            columns = []
+            for c in table.columns:
+                if c.references is not None:
+                    parts = c.references.split(".")
+                    ref_system, ref_table, ref_column = parts if len(parts) == 3 else [system.name, *parts]
+                    where = f"systems.{system.name}.tables.{name}.columns.{c.name}.references"
+                    if ref_system not in contract.systems or ref_table not in contract.systems[ref_system].tables:
+                        raise r.fail(where, f"{c.references!r}: no table {ref_system}.{ref_table}")
+                    if ref_column not in [x.name for x in contract.table(ref_system, ref_table).all_columns]:
+                        raise r.fail(where, f"{c.references!r}: {ref_system}.{ref_table} has no column {ref_column!r}")
+                    c = replace(c, references=f"{ref_system}.{ref_table}.{ref_column}")
+                columns.append(c)
+            system.tables[name] = replace(table, columns=tuple(columns))
 
 
 @lru_cache(maxsize=4)
