@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from .contract.spec import ContractError
 
 
 class UsageError(Exception):
@@ -34,6 +35,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "c2c.byolog.command",
     "c2c.quality.command",
     "c2c.export.command",
+    "c2c.contract.command",
 )
 
 
@@ -157,6 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except ContractError as exc:  # a malformed landing-zone contract: one line naming the file and place
+        print(f"c2c: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("c2c: interrupted", file=sys.stderr)
         return 130

@@ -45,3 +45,16 @@ def test_simulate_command_end_to_end(tmp_path):
     assert "wrote 300 invoices" in res.stdout
     manifest = json.loads((out / "ground_truth" / "manifest.json").read_text())
     assert manifest["parameters"]["invoices"] == 300 and manifest["parameters"]["months"] == 6
+
+
+def test_a_malformed_contract_is_one_line_naming_the_place(tmp_path, monkeypatch, capsys):
+    from c2c.contract import spec
+
+    def broken(path=None):
+        raise spec.ContractError(f"{tmp_path / 'spec.yml'}: systems.d365.tables.custtrans: no key")
+
+    monkeypatch.setattr(spec, "load_spec", broken)
+    monkeypatch.setattr("c2c.contract.load_spec", broken)
+    assert main(["simulate", "--invoices", "10", "--out", str(tmp_path / "raw"), "--quiet"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == f"c2c: {tmp_path / 'spec.yml'}: systems.d365.tables.custtrans: no key"

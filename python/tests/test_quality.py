@@ -15,6 +15,7 @@ import pytest
 
 from c2c.cli import main
 from c2c.contract import load_contract
+from c2c.contract.spec import load_spec
 from c2c.quality import rules, suites
 from c2c.quality.command import run_quality
 from c2c.simulate import SimConfig, simulate
@@ -317,20 +318,29 @@ def test_stored_suites_are_the_generated_ones():
 
 
 def test_suites_follow_the_contract():
-    contract = load_contract()
+    contract = load_spec()
     landing = {s["name"] for s in suites.load("landing")}
-    assert landing == {f"landing.{sys_}.{t}" for sys_ in ("d365", "highradius") for t in contract[sys_]}
+    assert landing == {f"landing.{t.system}.{t.name}" for t in contract.tables()}
     for ref in rules.REFERENCES:
-        assert ref.column in contract[ref.system][ref.table]
-        assert ref.ref_column in contract["d365"][ref.ref_table]
-    for (sys_, table), column in rules.CURRENCY_COLUMNS.items():
-        assert column in contract[sys_][table]
-    for sys_, table, column in rules.ENUMS:
-        assert column in contract[sys_][table]
-    for table, columns in {**rules.D365_REQUIRED_ON_LIVE_ROWS, **rules.HR_REQUIRED}.items():
-        system = "d365" if table in contract["d365"] else "highradius"
-        assert set(columns) <= set(contract[system][table]) | {"extracted_at"}
+        column = contract.table(ref.system, ref.table).column(ref.column)
+        assert column.references == f"d365.{ref.ref_table}.{ref.ref_column}", (
+            f"{ref.system}.{ref.table}.{ref.column}: the contract does not declare the reference the gate checks")
+    for table, columns in rules.D365_CRITICAL_ON_LIVE_ROWS.items():
+        for column in columns:
+            assert contract.table("d365", table).column(column).required == "live", f"{table}.{column}"
     for suite in suites.load("landing"):
+        table = contract.table(suite["meta"]["system"], suite["meta"]["table"])
+        checks = {(e["meta"]["rule"], e["kwargs"].get("column")): e for e in suite["expectations"]}
+        for c in table.all_columns:
+            if c.values:
+                assert checks[("known enum value", c.name)]["kwargs"]["value_set"] == c.value_set
+            if c.domain == "currency":
+                assert ("ISO 4217 currency", c.name) in checks
+            if c.required and c.name not in table.key:
+                assert any(rule.startswith(("key present", "required value present")) and col == c.name
+                           for rule, col in checks), f"{suite['name']}: no check of required {c.name}"
+        for column in table.key:
+            assert ("key present", column) in checks, f"{suite['name']}: key column {column} unchecked"
         for exp in suite["expectations"]:
             assert exp["severity"] in (rules.CRITICAL, rules.WARNING)
             json.dumps(exp)

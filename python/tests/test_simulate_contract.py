@@ -9,22 +9,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from c2c.contract import CONTRACT_PATH, load_contract
-
-from .conftest import SHARED
+from c2c.contract import load_contract
 
 PARQUET_TYPES = {"bigint": "BIGINT", "integer": "INTEGER", "date": "DATE", "timestamp": "TIMESTAMP",
                  "varchar": "VARCHAR"}
 TS_WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def test_project_copy_of_contract_is_in_sync():
-    shared = SHARED / "contracts" / "raw_sources.yml"
-    if not shared.exists():
-        pytest.skip(f"{shared} is absent: nothing to compare the project's copy with")
-    assert CONTRACT_PATH.read_bytes() == shared.read_bytes(), (
-        f"{CONTRACT_PATH} differs from {shared}: copy the contract again")
 
 
 @pytest.mark.parametrize("zone_name", ["zone_default", "zone_clean"])

@@ -1,9 +1,14 @@
 """The raw landing-zone contract shipped with the package.
 
-``raw_sources.yml`` describes, table by table and column by column, what the project
-reads from the landing zone: the D365 Finance & Operations tables (Parquet) and the
-HighRadius objects (CSV). The simulator writes landing zones that follow it and the
-dbt sources declare exactly these tables and columns.
+Two files describe, table by table and column by column, what the project reads from the
+landing zone (the D365 Finance & Operations tables, Parquet, and the HighRadius objects, CSV):
+
+- ``spec.yml`` (``SPEC_PATH``), the structured contract: types, nullability, keys, enumerated
+  values with labels, descriptions. The code reads this one (``c2c.contract.spec.load_spec()``)
+  and ``c2c contract generate`` writes the dbt sources, the quarantine macro and the landing
+  quality suites from it.
+- ``raw_sources.yml`` (``COPY_PATH``), the project's copy of the human-readable contract, kept
+  equal to the shared original; a test checks that ``spec.yml`` says the same.
 """
 
 from __future__ import annotations
@@ -11,22 +16,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
+from .spec import SPEC_PATH, ContractError, load_spec
 
-CONTRACT_PATH: Path = Path(__file__).with_name("raw_sources.yml")
+COPY_PATH: Path = Path(__file__).with_name("raw_sources.yml")
 
-__all__ = ["CONTRACT_PATH", "load_contract"]
+__all__ = ["COPY_PATH", "SPEC_PATH", "ContractError", "load_contract", "load_spec"]
 
 
 def load_contract() -> dict[str, Any]:
-    """Return the landing-zone contract as a dictionary.
+    """Return the landing-zone contract as a dictionary, read from the structured contract.
 
-    Top-level keys: ``lake_columns`` (columns present on every D365 table), ``d365``
-    (table -> column -> logical type) and ``highradius`` (object -> column -> logical
-    type). Column order follows the file.
+    Top-level keys: ``lake_columns`` (columns present on every D365 table: name -> ``type`` and
+    ``meaning``), ``d365`` (table -> column -> logical type) and ``highradius`` (object -> column
+    -> logical type). Column order follows the file; HighRadius ``extracted_at`` is not listed
+    (every object carries it after its own columns).
     """
-    with CONTRACT_PATH.open(encoding="utf-8") as handle:
-        contract = yaml.safe_load(handle)
-    if not isinstance(contract, dict):
-        raise ValueError(f"{CONTRACT_PATH}: expected a mapping at the top level")
-    return contract
+    return load_spec().as_dict()

@@ -5,8 +5,8 @@ A record counts in its current state, the way the contract says a reader must re
   ``sinkmodifiedon``), records whose current row is a deletion (``isdelete = 1``) left out; the
   lake column ``isdelete`` itself is counted over every row of every table (0 and 1 as written,
   NULL not counted);
-- HighRadius: the row with the latest ``extracted_at`` per record (its ``*_id`` column, or
-  company and customer number for ``hr_customer``); lines that do not parse are left out.
+- HighRadius: the row with the latest ``extracted_at`` per record (the object's ``key`` in the
+  contract); lines that do not parse are left out.
 A letter created and then posted therefore counts once, as posted (status 2), and a letter that
 was never posted counts as created (status 0).
 """
@@ -19,17 +19,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import load_contract
 from .enums import EnumValue, contract_enums
+from .spec import load_spec
 
-__all__ = ["enum_counts", "hr_record_key"]
-
-
-def hr_record_key(obj: str, columns: list[str]) -> list[str]:
-    """The columns that identify a HighRadius record (re-deliveries share them)."""
-    if columns[0].endswith("_id"):
-        return [columns[0]]
-    return ["company_code", "customer_number"]
+__all__ = ["enum_counts"]
 
 
 def _d365_rel(root: Path, table: str) -> str:
@@ -48,7 +41,7 @@ def enum_counts(root: Path | str, enums: list[EnumValue] | None = None,
     Tables or objects missing from the landing zone count 0 for each of their values."""
     root = Path(root)
     enums = contract_enums() if enums is None else enums
-    contract = load_contract()
+    contract = load_spec()
     own = con is None
     con = duckdb.connect() if own else con
     counts: dict[tuple, int] = {}
@@ -58,7 +51,7 @@ def enum_counts(root: Path | str, enums: list[EnumValue] | None = None,
     try:
         for (system, table), columns in sorted(by_table.items()):
             if system == "d365" and table == "*":
-                for t in contract["d365"]:
+                for t in contract.systems["d365"].tables:
                     if not any((root / "d365" / t).glob("*.parquet")):
                         continue
                     for col in sorted(columns):
@@ -78,7 +71,7 @@ def enum_counts(root: Path | str, enums: list[EnumValue] | None = None,
                           f"from {_d365_rel(root, table)} group by recid")
                 current = f"select * from ({latest}) where _deleted <> 1"
             else:
-                key = hr_record_key(table, list(contract["highradius"][table]))
+                key = list(contract.table("highradius", table).key)
                 stamp = "try_cast(extracted_at as timestamptz)"
                 latest = (f"select {', '.join(f'arg_max({c}, ({stamp}, {c})) as {c}' for c in cols)} "
                           f"from {_hr_rel(root, table)} group by {', '.join(key)}")

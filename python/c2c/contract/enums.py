@@ -1,7 +1,12 @@
-"""The enumerated values of the raw landing contract, read from the comments of ``raw_sources.yml``.
+"""The enumerated values of the raw landing contract.
 
-The contract states the values a column can take in the comment next to it; YAML loaders drop
-comments, so this module reads the file line by line. The rule, per column comment:
+``contract_enums()`` reads them from the structured contract (``spec.yml``: a column's
+``values``, with their labels; the lake column ``isdelete`` belongs to the pseudo-table
+``d365.*``, its values must occur in at least one D365 table).
+
+``parse_enums(text)`` reads them from the human-readable contract (``raw_sources.yml``), where
+the values a column can take are stated in the comment next to it; YAML loaders drop comments,
+so it reads the file line by line. The drift test compares the two. The rule, per column comment:
 
 - integer columns: every ``<code> <Label>`` or ``<code> = <label>`` pair after an optional
   ``EnumName:`` prefix is a value (``transtype: integer  # LedgerTransType: 2 Sales, 8 Cust``,
@@ -17,7 +22,7 @@ comments, so this module reads the file line by line. The rule, per column comme
 - other types (dates, decimals, timestamps, bigint keys) are never enumerated;
 - the lake columns (``lake_columns``, present on every D365 table) are read from their
   ``meaning`` with the integer rule: ``isdelete`` -> 1 (deleted) and 0 (live); they belong to the
-  pseudo-table ``d365.*`` (the value must occur in at least one D365 table).
+  pseudo-table ``d365.*``.
 """
 
 from __future__ import annotations
@@ -28,9 +33,9 @@ from pathlib import Path
 
 import yaml
 
-from . import CONTRACT_PATH
+from .spec import SPEC_PATH, Contract, load_spec
 
-__all__ = ["EnumValue", "NAMED_ENUMS", "contract_enums", "parse_enums"]
+__all__ = ["EnumValue", "NAMED_ENUMS", "contract_enums", "copy_enums", "parse_enums", "spec_enums"]
 
 # enums the contract names without listing their values
 NAMED_ENUMS: dict[str, tuple[tuple[int, str], ...]] = {"NoYes": ((0, "No"), (1, "Yes"))}
@@ -121,6 +126,24 @@ def parse_enums(text: str) -> list[EnumValue]:
     return out
 
 
-def contract_enums(path: Path | str = CONTRACT_PATH) -> list[EnumValue]:
-    """The enumerated values of the project's contract, in file order."""
-    return parse_enums(Path(path).read_text(encoding="utf-8"))
+def spec_enums(contract: Contract) -> list[EnumValue]:
+    """Every enumerated value of a structured contract: the D365 record (lake) columns first, as
+    the pseudo-table ``*``, then table by table in file order."""
+    out = [EnumValue("d365", "*", c.name, v, label) for c in contract.systems["d365"].record_columns
+           for v, label in c.values]
+    for table in contract.tables():
+        out += [EnumValue(table.system, table.name, c.name, v, label) for c in table.columns for v, label in c.values]
+    return out
+
+
+def contract_enums(path: Path | str = SPEC_PATH) -> list[EnumValue]:
+    """The enumerated values of the project's contract (``spec.yml``), in file order."""
+    return spec_enums(load_spec(path))
+
+
+def copy_enums(path: Path | str | None = None) -> list[EnumValue]:
+    """The enumerated values stated in the comments of the human-readable contract
+    (``raw_sources.yml``, the project's copy by default), in file order."""
+    from . import COPY_PATH
+
+    return parse_enums(Path(path or COPY_PATH).read_text(encoding="utf-8"))

@@ -29,9 +29,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from c2c.contract.spec import load_spec
+
 from . import rules
 
-OPTIONAL_TABLES = frozenset({("d365", "srsanalysisenums")})
 _SENTINEL_DATE = pd.Timestamp("1900-01-01")
 _LATEST_NS = pd.Timestamp.max.floor("D")
 # Rows per validation batch (consecutive small files are validated together; a failure is then
@@ -150,7 +151,7 @@ def inventory(tf: TableFiles) -> tuple[pd.DataFrame, dict[str, Any]]:
     rows, schema = [], {}
     declared = list(tf.columns)
     if not tf.files:
-        if (tf.system, tf.table) in OPTIONAL_TABLES:
+        if load_spec().table(tf.system, tf.table).optional:
             return pd.DataFrame(columns=["file", "is_readable", "missing_columns", "row_count", "malformed_lines"]), {}
         rows.append({"file": f"{tf.pattern} (no file)", "is_readable": False, "missing_columns": "no file matches",
                      "row_count": 0, "malformed_lines": 0})

@@ -9,8 +9,9 @@ Severity policy:
   orphan reference, a malformed CSV line), or a value outside its usual range or set. Reported
   with its count; never fails the run.
 
-Every table and column named here must exist in the contract (checked by the tests); the
-tables, columns and types themselves come from ``c2c.contract.load_contract()``.
+Every table and column named here must exist in the contract (checked by the tests). What the
+contract states (tables, columns, types, keys, required columns, enumerated values, currency
+columns) is not repeated here: the suites read it from ``c2c.contract.spec``.
 """
 
 from __future__ import annotations
@@ -20,30 +21,17 @@ from dataclasses import dataclass
 CRITICAL = "critical"
 WARNING = "warning"
 
-# Natural keys a live D365 row cannot do without (staging sets such a row aside as MISSING_KEY;
-# the gate stops before that, because the record is then unusable for every later step).
-D365_REQUIRED_ON_LIVE_ROWS: dict[str, tuple[str, ...]] = {
+# Of the columns the contract requires on live D365 rows (``required: live``), those whose absence
+# stops the gate: staging would set such a row aside as MISSING_KEY, but the record is then
+# unusable for every later step (a case, a settlement or a link without its key). A missing value
+# in another required column is a warning (the row is quarantined, the rest of the build holds).
+D365_CRITICAL_ON_LIVE_ROWS: dict[str, tuple[str, ...]] = {
     "custinvoicejour": ("invoiceid",),
     "custcollectionlettertrans": ("collectionletternum",),
     "custcollectionslinkactivitiescusttrans": ("primaryrecid", "refrecid"),
     "custdisputehistory": ("custtrans",),
     "custsettlement": ("transrecid",),
     "workflowtrackingtable": ("workflowtrackingstatustable",),
-}
-
-# The identifying columns of each HighRadius object (the record a re-delivery repeats).
-HR_REQUIRED: dict[str, tuple[str, ...]] = {
-    "hr_customer": ("company_code", "customer_number"),
-    "hr_collector": ("collector_id",),
-    "hr_correspondence": ("correspondence_id",),
-    "hr_correspondence_invoice": ("correspondence_id", "invoice_number"),
-    "hr_collection_activity": ("activity_id",),
-    "hr_promise_to_pay": ("p2p_id",),
-    "hr_dispute": ("dispute_id",),
-    "hr_dispute_status_history": ("dispute_id", "status", "changed_at"),
-    "hr_credit_review": ("review_id",),
-    "hr_payment": ("payment_id",),
-    "hr_cash_application": ("application_id",),
 }
 
 
@@ -82,44 +70,10 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("highradius", "hr_cash_application", "invoice_number", "custinvoicejour", "invoiceid", "company_code"),
 )
 
-# Columns holding an ISO 4217 code, checked against the iso_currencies seed.
-CURRENCY_COLUMNS: dict[tuple[str, str], str] = {
-    ("d365", "custtable"): "currency",
-    ("d365", "custinvoicejour"): "currencycode",
-    ("d365", "custtrans"): "currencycode",
-    ("d365", "ledgerjournaltrans"): "currencycode",
-    ("highradius", "hr_customer"): "currency",
-    ("highradius", "hr_promise_to_pay"): "currency",
-    ("highradius", "hr_dispute"): "currency",
-    ("highradius", "hr_credit_review"): "currency",
-    ("highradius", "hr_payment"): "currency",
-}
-
 # (system, table, later column, earlier column): the later date is on or after the earlier.
 DATE_ORDER: tuple[tuple[str, str, str, str], ...] = (
     ("d365", "custinvoicejour", "duedate", "invoicedate"),
 )
-
-# Enumerations the contract states (a value outside the set is worth a look, not a stop).
-ENUMS: dict[tuple[str, str, str], tuple] = {
-    ("d365", "custcollectionletterjour", "collectionlettercode"): (1, 2, 3, 4),
-    ("d365", "custcollectionletterjour", "status"): (0, 1, 2, 3),
-    ("d365", "custdisputehistory", "status"): (1, 2, 3, 4, 5),
-    ("d365", "custtable", "blocked"): (0, 1, 2, 3),
-    ("highradius", "hr_customer", "risk_class"): ("LOW", "MEDIUM", "HIGH"),
-    ("highradius", "hr_correspondence", "channel"): ("EMAIL", "POST", "FAX", "PORTAL"),
-    ("highradius", "hr_correspondence", "delivery_status"): ("DELIVERED", "BOUNCED", "PENDING"),
-    ("highradius", "hr_collection_activity", "activity_type"): ("CALL", "EMAIL", "NOTE", "TASK", "ESCALATION"),
-    ("highradius", "hr_promise_to_pay", "status"): ("OPEN", "KEPT", "PARTIALLY_KEPT", "BROKEN", "CANCELLED"),
-    ("highradius", "hr_dispute", "dispute_type"): ("DISPUTE", "DEDUCTION", "SHORT_PAY"),
-    ("highradius", "hr_dispute", "status"): ("OPEN", "IN_RESEARCH", "VALID", "INVALID", "RESOLVED", "CLOSED"),
-    ("highradius", "hr_dispute", "resolution_type"): ("CREDIT_MEMO", "WRITE_OFF", "REPAID", "OFFSET", "VOID"),
-    ("highradius", "hr_credit_review", "review_type"): ("NEW", "INCREASE", "PERIODIC", "ORDER_HOLD"),
-    ("highradius", "hr_credit_review", "decision"): ("APPROVED", "PARTIAL", "REJECTED", "PENDING"),
-    ("highradius", "hr_payment", "payment_method"): ("CHECK", "ACH", "WIRE", "CARD"),
-    ("highradius", "hr_payment", "remittance_source"): ("EDI820", "EMAIL", "PORTAL", "STUB"),
-    ("highradius", "hr_cash_application", "match_type"): ("AUTO", "SUGGESTED", "MANUAL"),
-}
 
 # Amounts (contract type decimal) beyond this absolute value are out of range.
 AMOUNT_LIMIT = 1e12

@@ -4,9 +4,14 @@
 ``expectations/marts.<table>.json`` are versioned with the code and ship with the package.
 They are GX suites (``ExpectationSuite.to_json_dict()`` shape); each expectation carries GX's
 ``severity`` (critical or warning) and a ``meta`` that says which batch it reads (``batch``),
-the ``column`` a failure is reported on and the ``rule`` it implements. Regenerate them after a change of the contract, the rules or
-the seeds they quote::
+the ``column`` a failure is reported on and the ``rule`` it implements.
 
+What a landing suite checks comes from the structured contract (``c2c.contract.spec``): the
+columns and their types, the key, the required columns, the enumerated values, the currency
+columns; and from ``rules``: severities, references, ranges. Regenerate them after a change of
+the contract, the rules or the seeds they quote::
+
+    c2c contract generate        # with the dbt sources; or only the suites:
     python -m c2c.quality.suites
 
 (the tests fail while the stored files differ from what this module generates).
@@ -20,7 +25,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
-from c2c.contract import load_contract
+from c2c.contract.spec import Contract, Table, load_spec
 
 from . import rules
 
@@ -35,8 +40,8 @@ _ID_NAMESPACE = uuid.UUID("6f1c2a40-5d0e-4c5e-9a59-0c2c0a11e7e5")
 FILES, ROWS, EVENTS, CASE_PATHS, CASES = "files", "rows", "events", "case_paths", "cases"
 
 
-def _seed_column(seed: str, column: str) -> list[str]:
-    with (SEEDS_DIR / f"{seed}.csv").open(encoding="utf-8", newline="") as handle:
+def _seed_column(seed: str, column: str, seeds_dir: Path = SEEDS_DIR) -> list[str]:
+    with (seeds_dir / f"{seed}.csv").open(encoding="utf-8", newline="") as handle:
         return sorted({row[column] for row in csv.DictReader(handle)})
 
 
@@ -48,16 +53,18 @@ def _expectation(suite: str, type_: str, kwargs: dict[str, Any], *, batch: str, 
             "id": str(uuid.uuid5(_ID_NAMESPACE, key))}
 
 
-def landing_suite(system: str, table: str, columns: dict[str, str], lake_columns: dict[str, Any],
-                  currencies: list[str]) -> dict[str, Any]:
-    name = f"landing.{system}.{table}"
+def landing_suite(table: Table, currencies: list[str]) -> dict[str, Any]:
+    system = table.system
+    name = f"landing.{system}.{table.name}"
     exps: list[dict[str, Any]] = []
 
     def add(type_: str, kwargs: dict[str, Any], batch: str, severity: str, column: str, rule: str) -> None:
         exps.append(_expectation(name, type_, kwargs, batch=batch, severity=severity, column=column, rule=rule))
 
     is_d365 = system == "d365"
-    all_columns = list(columns) + (list(lake_columns) if is_d365 else ["extracted_at"])
+    columns = {c.name: c.type for c in table.columns}
+    all_columns = [c.name for c in table.all_columns]
+    live = {"type": "comparison", "column": {"name": "is_live"}, "operator": "==", "parameter": True}
     # -- per file
     add("expect_column_values_to_be_in_set", {"column": "is_readable", "value_set": [True]}, FILES, rules.CRITICAL,
         "(file)", "file readable")
@@ -69,24 +76,31 @@ def landing_suite(system: str, table: str, columns: dict[str, str], lake_columns
     add("expect_column_sum_to_be_between",
         {"column": "row_count", "min_value": {"$PARAMETER": "row_count_floor"}}, FILES, rules.WARNING,
         "(rows)", "row count dropped against the previous run")
-    # -- keys
-    if is_d365 and "recid" in columns:
+    # -- keys and required columns
+    if is_d365 and "recid" in table.key:
         # within each file (source_file: a batch may hold several small files); across files below
-        key = (["company_key"] if "dataareaid" in columns else []) + ["recid", "versionnumber", "source_file"]
-        for col in ("recid", "versionnumber") + (("dataareaid",) if "dataareaid" in columns else ()):
+        has_company = "dataareaid" in table.key
+        key = (["company_key"] if has_company else []) + ["recid", "versionnumber", "source_file"]
+        for col in ("recid", "versionnumber") + (("dataareaid",) if has_company else ()):
             add("expect_column_values_to_not_be_null", {"column": col}, ROWS, rules.CRITICAL, col, "key present")
-        label = "+".join(["dataareaid"] * ("dataareaid" in columns) + ["recid", "versionnumber"])
+        label = "+".join(["dataareaid"] * has_company + ["recid", "versionnumber"])
         add("expect_compound_columns_to_be_unique", {"column_list": key}, ROWS, rules.CRITICAL, label,
             "key + version unique")
         add("expect_column_values_to_be_in_set", {"column": "key_version_not_in_earlier_file", "value_set": [True]},
             ROWS, rules.CRITICAL, label, "key + version unique across files")
-        for col in rules.D365_REQUIRED_ON_LIVE_ROWS.get(table, ()):
-            add("expect_column_values_to_not_be_null",
-                {"column": col, "row_condition": {"type": "comparison", "column": {"name": "is_live"}, "operator": "==",
-                                                  "parameter": True}}, ROWS, rules.CRITICAL,
-                col, "key present on live rows")
-    for col in rules.HR_REQUIRED.get(table, ()) if not is_d365 else ():
-        add("expect_column_values_to_not_be_null", {"column": col}, ROWS, rules.CRITICAL, col, "key present")
+    elif not is_d365:
+        for col in table.key:
+            add("expect_column_values_to_not_be_null", {"column": col}, ROWS, rules.CRITICAL, col, "key present")
+    critical = rules.D365_CRITICAL_ON_LIVE_ROWS.get(table.name, ()) if is_d365 else ()
+    for c in table.columns:
+        if c.name in table.key or not c.required:
+            continue
+        kwargs = {"column": c.name, "row_condition": live} if c.required == "live" else {"column": c.name}
+        if c.name in critical:
+            add("expect_column_values_to_not_be_null", kwargs, ROWS, rules.CRITICAL, c.name, "key present on live rows")
+        else:
+            add("expect_column_values_to_not_be_null", kwargs, ROWS, rules.WARNING, c.name,
+                "required value present" + (" on live rows" if c.required == "live" else ""))
     # -- HighRadius timestamps carry an offset
     if not is_d365:
         for col in [c for c, t in columns.items() if t == "timestamp"] + ["extracted_at"]:
@@ -103,31 +117,31 @@ def landing_suite(system: str, table: str, columns: dict[str, str], lake_columns
                 {"column": col, "min_value": {"$PARAMETER": "earliest_date"},
                  "max_value": {"$PARAMETER": "latest_date"}}, ROWS, rules.WARNING, col, "date in range")
     # -- reference data, references, date order, enums
-    cur = rules.CURRENCY_COLUMNS.get((system, table))
-    if cur:
+    for cur in [c.name for c in table.columns if c.domain == "currency"]:
         add("expect_column_values_to_be_in_set", {"column": cur, "value_set": currencies}, ROWS, rules.WARNING, cur,
             "ISO 4217 currency")
     for ref in rules.REFERENCES:
-        if (ref.system, ref.table) == (system, table):
+        if (ref.system, ref.table) == (system, table.name):
             add("expect_column_values_to_be_in_set", {"column": ref.flag_column, "value_set": [True]}, ROWS,
                 rules.WARNING, ref.column, f"refers to an existing {ref.ref_table}.{ref.ref_column}")
     for sys_, tab, later, earlier in rules.DATE_ORDER:
-        if (sys_, tab) == (system, table):
+        if (sys_, tab) == (system, table.name):
             add("expect_column_pair_values_a_to_be_greater_than_b",
                 {"column_A": later, "column_B": earlier, "or_equal": True, "ignore_row_if": "either_value_is_missing"},
                 ROWS, rules.WARNING, f"{later}>={earlier}", f"{later} on or after {earlier}")
-    for (sys_, tab, col), values in rules.ENUMS.items():
-        if (sys_, tab) == (system, table):
-            add("expect_column_values_to_be_in_set", {"column": col, "value_set": list(values)}, ROWS, rules.WARNING,
-                col, "known enum value")
+    for c in table.all_columns:
+        if c.values:
+            add("expect_column_values_to_be_in_set", {"column": c.name, "value_set": c.value_set}, ROWS,
+                rules.WARNING, c.name, "known enum value")
     return {"name": name, "expectations": exps,
-            "meta": {"stage": "landing", "system": system, "table": table, "columns": all_columns,
-                     "notes": "Generated by c2c.quality.suites from the landing contract; do not edit by hand."},
+            "meta": {"stage": "landing", "system": system, "table": table.name, "columns": all_columns,
+                     "notes": "Generated by c2c.quality.suites from the landing contract "
+                              "(python/c2c/contract/spec.yml); do not edit by hand."},
             "suite_parameters": {}}
 
 
-def mart_suites() -> list[dict[str, Any]]:
-    activities = _seed_column("activity_catalogue", "activity_code")
+def mart_suites(seeds_dir: Path = SEEDS_DIR) -> list[dict[str, Any]]:
+    activities = _seed_column("activity_catalogue", "activity_code", seeds_dir)
     out = []
     name = "marts.event_log"
     exps = []
@@ -175,13 +189,12 @@ def mart_suites() -> list[dict[str, Any]]:
     return out
 
 
-def generate() -> Iterator[dict[str, Any]]:
-    contract = load_contract()
-    currencies = _seed_column("iso_currencies", "currency_code")
-    for system in ("d365", "highradius"):
-        for table, columns in contract[system].items():
-            yield landing_suite(system, table, columns, contract["lake_columns"], currencies)
-    yield from mart_suites()
+def generate(contract: Contract | None = None, seeds_dir: Path = SEEDS_DIR) -> Iterator[dict[str, Any]]:
+    contract = contract or load_spec()
+    currencies = _seed_column("iso_currencies", "currency_code", seeds_dir)
+    for table in contract.tables():
+        yield landing_suite(table, currencies)
+    yield from mart_suites(seeds_dir)
 
 
 def render(suite: dict[str, Any]) -> str:

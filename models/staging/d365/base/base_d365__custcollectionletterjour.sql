@@ -25,14 +25,9 @@ typed as (
         nullif(trim(createdby), '') as createdby,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-            ['collectionlettercode', 'integer'],
-            ['collectionletterdate', 'date'],
-            ['printdate', 'date'],
-            ['status', 'integer'],
-            ['createddatetime', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'custcollectionletterjour')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -43,22 +38,14 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
-                then 'MISSING_KEY'
-            when typed.company_code is null
-                then 'MISSING_KEY'
-            when typed.collectionletternum is null
+            when {{ contract_missing_key('d365', 'custcollectionletterjour') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
-            when typed.company_code is null
-                then 'company_code is missing'
-            when typed.collectionletternum is null
-                then 'collectionletternum is missing'
+            when {{ contract_missing_key('d365', 'custcollectionletterjour') }}
+                then {{ contract_missing_key_detail('d365', 'custcollectionletterjour') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

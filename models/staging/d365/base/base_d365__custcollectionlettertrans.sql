@@ -24,14 +24,9 @@ typed as (
         {{ d365_date('transdate') }} as transdate,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-            ['custtransid', 'bigint'],
-            ['collectionlettercode', 'integer'],
-            ['duedate', 'date'],
-            ['remainamount', 'decimal'],
-            ['transdate', 'date'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'custcollectionlettertrans')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -52,11 +47,7 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
-                then 'MISSING_KEY'
-            when typed.company_code is null
-                then 'MISSING_KEY'
-            when typed.collectionletternum is null
+            when {{ contract_missing_key('d365', 'custcollectionlettertrans') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -64,12 +55,8 @@ checked as (
                 then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
-            when typed.company_code is null
-                then 'company_code is missing'
-            when typed.collectionletternum is null
-                then 'collectionletternum is missing'
+            when {{ contract_missing_key('d365', 'custcollectionlettertrans') }}
+                then {{ contract_missing_key_detail('d365', 'custcollectionlettertrans') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

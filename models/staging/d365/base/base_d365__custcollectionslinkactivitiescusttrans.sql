@@ -19,11 +19,9 @@ typed as (
         {{ safe_cast('refrecid', dbt.type_bigint()) }} as refrecid,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-            ['primaryrecid', 'bigint'],
-            ['refrecid', 'bigint'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'custcollectionslinkactivitiescusttrans')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -54,13 +52,7 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
-                then 'MISSING_KEY'
-            when typed.company_code is null
-                then 'MISSING_KEY'
-            when typed.primaryrecid is null
-                then 'MISSING_KEY'
-            when typed.refrecid is null
+            when {{ contract_missing_key('d365', 'custcollectionslinkactivitiescusttrans') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -70,14 +62,8 @@ checked as (
                 then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
-            when typed.company_code is null
-                then 'company_code is missing'
-            when typed.primaryrecid is null
-                then 'primaryrecid is missing'
-            when typed.refrecid is null
-                then 'refrecid is missing'
+            when {{ contract_missing_key('d365', 'custcollectionslinkactivitiescusttrans') }}
+                then {{ contract_missing_key_detail('d365', 'custcollectionslinkactivitiescusttrans') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

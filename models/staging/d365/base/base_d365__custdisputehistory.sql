@@ -25,15 +25,9 @@ typed as (
         nullif(trim(createdby), '') as createdby,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-            ['custtrans', 'bigint'],
-            ['status', 'integer'],
-            ['statuschangeddate', 'date'],
-            ['followupdate', 'date'],
-            ['responsibleworker', 'bigint'],
-            ['createddatetime', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'custdisputehistory')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -54,11 +48,7 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
-                then 'MISSING_KEY'
-            when typed.company_code is null
-                then 'MISSING_KEY'
-            when typed.custtrans is null
+            when {{ contract_missing_key('d365', 'custdisputehistory') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -66,12 +56,8 @@ checked as (
                 then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
-            when typed.company_code is null
-                then 'company_code is missing'
-            when typed.custtrans is null
-                then 'custtrans is missing'
+            when {{ contract_missing_key('d365', 'custdisputehistory') }}
+                then {{ contract_missing_key_detail('d365', 'custdisputehistory') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

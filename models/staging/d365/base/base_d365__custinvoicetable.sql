@@ -22,11 +22,9 @@ typed as (
         {{ safe_cast('posted', dbt.type_int()) }} as posted,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-            ['createddatetime', 'timestamp'],
-            ['posted', 'integer'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'custinvoicetable')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -37,18 +35,14 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
-                then 'MISSING_KEY'
-            when typed.company_code is null
+            when {{ contract_missing_key('d365', 'custinvoicetable') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
-            when typed.company_code is null
-                then 'company_code is missing'
+            when {{ contract_missing_key('d365', 'custinvoicetable') }}
+                then {{ contract_missing_key_detail('d365', 'custinvoicetable') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

@@ -24,15 +24,9 @@ typed as (
         nullif(trim(createdby), '') as createdby,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-            ['transrecid', 'bigint'],
-            ['offsetrecid', 'bigint'],
-            ['transdate', 'date'],
-            ['settleamountcur', 'decimal'],
-            ['settleamountmst', 'decimal'],
-            ['createddatetime', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'custsettlement')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -53,11 +47,7 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
-                then 'MISSING_KEY'
-            when typed.company_code is null
-                then 'MISSING_KEY'
-            when typed.transrecid is null
+            when {{ contract_missing_key('d365', 'custsettlement') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -65,12 +55,8 @@ checked as (
                 then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
-            when typed.company_code is null
-                then 'company_code is missing'
-            when typed.transrecid is null
-                then 'transrecid is missing'
+            when {{ contract_missing_key('d365', 'custsettlement') }}
+                then {{ contract_missing_key_detail('d365', 'custsettlement') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

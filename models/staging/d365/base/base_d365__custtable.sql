@@ -52,14 +52,9 @@ typed as (
         {{ d365_timestamp('modifieddatetime') }} as modifieddatetime,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-            ['party', 'bigint'],
-            ['creditmax', 'decimal'],
-            ['blocked', 'integer'],
-            ['createddatetime', 'timestamp'],
-            ['modifieddatetime', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'custtable')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -77,11 +72,7 @@ checked as (
         earliest_versions.creditmax as earliest_creditmax,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
-                then 'MISSING_KEY'
-            when typed.company_code is null
-                then 'MISSING_KEY'
-            when typed.accountnum is null
+            when {{ contract_missing_key('d365', 'custtable') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -89,12 +80,8 @@ checked as (
                 then 'UNKNOWN_CURRENCY'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
-            when typed.company_code is null
-                then 'company_code is missing'
-            when typed.accountnum is null
-                then 'accountnum is missing'
+            when {{ contract_missing_key('d365', 'custtable') }}
+                then {{ contract_missing_key_detail('d365', 'custtable') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

@@ -17,9 +17,9 @@ typed as (
         nullif(trim(displayvalue), '') as displayvalue,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'dimensionattributevaluecombination')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -30,14 +30,14 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
+            when {{ contract_missing_key('d365', 'dimensionattributevaluecombination') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
+            when {{ contract_missing_key('d365', 'dimensionattributevaluecombination') }}
+                then {{ contract_missing_key_detail('d365', 'dimensionattributevaluecombination') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

@@ -18,9 +18,9 @@ typed as (
         nullif(trim(partynumber), '') as partynumber,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'dirpartytable')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -31,14 +31,14 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
+            when {{ contract_missing_key('d365', 'dirpartytable') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
+            when {{ contract_missing_key('d365', 'dirpartytable') }}
+                then {{ contract_missing_key_detail('d365', 'dirpartytable') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

@@ -18,10 +18,9 @@ typed as (
         nullif(trim(personnelnumber), '') as personnelnumber,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-            ['person', 'bigint'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'hcmworker')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -32,18 +31,14 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
-                then 'MISSING_KEY'
-            when typed.personnelnumber is null
+            when {{ contract_missing_key('d365', 'hcmworker') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
-            when typed.personnelnumber is null
-                then 'personnelnumber is missing'
+            when {{ contract_missing_key('d365', 'hcmworker') }}
+                then {{ contract_missing_key_detail('d365', 'hcmworker') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

@@ -29,16 +29,9 @@ typed as (
         nullif(trim(createdby), '') as createdby,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-            ['linenum', 'decimal'],
-            ['transdate', 'date'],
-            ['accounttype', 'integer'],
-            ['ledgerdimension', 'bigint'],
-            ['amountcurcredit', 'decimal'],
-            ['amountcurdebit', 'decimal'],
-            ['createddatetime', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'ledgerjournaltrans')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -55,11 +48,7 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
-                then 'MISSING_KEY'
-            when typed.company_code is null
-                then 'MISSING_KEY'
-            when typed.journalnum is null
+            when {{ contract_missing_key('d365', 'ledgerjournaltrans') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -67,12 +56,8 @@ checked as (
                 then 'UNKNOWN_CURRENCY'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
-            when typed.company_code is null
-                then 'company_code is missing'
-            when typed.journalnum is null
-                then 'journalnum is missing'
+            when {{ contract_missing_key('d365', 'ledgerjournaltrans') }}
+                then {{ contract_missing_key_detail('d365', 'ledgerjournaltrans') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

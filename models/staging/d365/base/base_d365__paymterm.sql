@@ -20,10 +20,9 @@ typed as (
         {{ safe_cast('numofdays', dbt.type_int()) }} as numofdays,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-            ['numofdays', 'integer'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'paymterm')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -34,22 +33,14 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
-                then 'MISSING_KEY'
-            when typed.company_code is null
-                then 'MISSING_KEY'
-            when typed.paymtermid is null
+            when {{ contract_missing_key('d365', 'paymterm') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
-            when typed.company_code is null
-                then 'company_code is missing'
-            when typed.paymtermid is null
-                then 'paymtermid is missing'
+            when {{ contract_missing_key('d365', 'paymterm') }}
+                then {{ contract_missing_key_detail('d365', 'paymterm') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

@@ -27,15 +27,9 @@ typed as (
         nullif(trim(createdby), '') as createdby,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-            ['category', 'integer'],
-            ['startdatetime', 'timestamp'],
-            ['actualenddatetime', 'timestamp'],
-            ['closed', 'integer'],
-            ['responsibleworker', 'bigint'],
-            ['createddatetime', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'smmactivities')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -46,18 +40,14 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
-                then 'MISSING_KEY'
-            when typed.company_code is null
+            when {{ contract_missing_key('d365', 'smmactivities') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
-            when typed.company_code is null
-                then 'company_code is missing'
+            when {{ contract_missing_key('d365', 'smmactivities') }}
+                then {{ contract_missing_key_detail('d365', 'smmactivities') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

@@ -19,11 +19,9 @@ typed as (
         {{ d365_timestamp('createddatetime') }} as createddatetime,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-            ['contextrecid', 'bigint'],
-            ['createddatetime', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'workflowtrackingstatustable')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -34,18 +32,14 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
-                then 'MISSING_KEY'
-            when typed.contextrecid is null
+            when {{ contract_missing_key('d365', 'workflowtrackingstatustable') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
-            when typed.contextrecid is null
-                then 'contextrecid is missing'
+            when {{ contract_missing_key('d365', 'workflowtrackingstatustable') }}
+                then {{ contract_missing_key_detail('d365', 'workflowtrackingstatustable') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

@@ -20,12 +20,9 @@ typed as (
         {{ d365_timestamp('createddatetime') }} as createddatetime,
         {{ d365_timestamp('sinkmodifiedon') }} as lake_modified_at,
         versionnumber as lake_version_number,
-        {{ first_unparseable_column('d365', [
-            ['recid', 'bigint'],
-            ['workflowtrackingstatustable', 'bigint'],
-            ['trackingtype', 'integer'],
-            ['createddatetime', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'd365', contract_typed_columns('d365', 'workflowtrackingtable')
+        ) }} as unparseable_column
     from current_rows
 
 ),
@@ -44,9 +41,7 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.recid is null
-                then 'MISSING_KEY'
-            when typed.workflowtrackingstatustable is null
+            when {{ contract_missing_key('d365', 'workflowtrackingtable') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -54,10 +49,8 @@ checked as (
                 then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.recid is null
-                then 'recid is missing'
-            when typed.workflowtrackingstatustable is null
-                then 'workflowtrackingstatustable is missing'
+            when {{ contract_missing_key('d365', 'workflowtrackingtable') }}
+                then {{ contract_missing_key_detail('d365', 'workflowtrackingtable') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

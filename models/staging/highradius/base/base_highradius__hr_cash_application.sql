@@ -21,12 +21,9 @@ typed as (
         {{ hr_timestamp_utc('posted_to_erp_at') }} as posted_to_erp_at,
         nullif(trim(erp_voucher), '') as erp_voucher,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        {{ first_unparseable_column('highradius', [
-            ['applied_amount', 'decimal'],
-            ['matched_at', 'timestamp'],
-            ['posted_to_erp_at', 'timestamp'],
-            ['extracted_at', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'highradius', contract_typed_columns('highradius', 'hr_cash_application')
+        ) }} as unparseable_column
     from source
 
 ),
@@ -36,7 +33,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by application_id
+            partition by {{ contract_key('highradius', 'hr_cash_application') }}
             order by
                 extracted_at desc,
                 application_id desc,
@@ -58,7 +55,9 @@ current_rows as (
 
     -- the latest extract of each record; rows without a key are kept for the quarantine
     select * from ranked
-    where (application_id is null) or version_rank = 1
+    where
+        ({{ contract_missing_key('highradius', 'hr_cash_application', relation='', key_only=true) }})
+        or version_rank = 1
 
 ),
 
@@ -78,7 +77,7 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.application_id is null
+            when {{ contract_missing_key('highradius', 'hr_cash_application') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -86,8 +85,8 @@ checked as (
                 then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.application_id is null
-                then 'application_id is missing'
+            when {{ contract_missing_key('highradius', 'hr_cash_application') }}
+                then {{ contract_missing_key_detail('highradius', 'hr_cash_application') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

@@ -20,11 +20,9 @@ typed as (
         {{ hr_timestamp_utc('created_at') }} as created_at,
         {{ hr_timestamp_utc('completed_at') }} as completed_at,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        {{ first_unparseable_column('highradius', [
-            ['created_at', 'timestamp'],
-            ['completed_at', 'timestamp'],
-            ['extracted_at', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'highradius', contract_typed_columns('highradius', 'hr_collection_activity')
+        ) }} as unparseable_column
     from source
 
 ),
@@ -34,7 +32,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by activity_id
+            partition by {{ contract_key('highradius', 'hr_collection_activity') }}
             order by
                 extracted_at desc,
                 activity_id desc,
@@ -55,7 +53,9 @@ current_rows as (
 
     -- the latest extract of each record; rows without a key are kept for the quarantine
     select * from ranked
-    where (activity_id is null) or version_rank = 1
+    where
+        ({{ contract_missing_key('highradius', 'hr_collection_activity', relation='', key_only=true) }})
+        or version_rank = 1
 
 ),
 
@@ -75,7 +75,7 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.activity_id is null
+            when {{ contract_missing_key('highradius', 'hr_collection_activity') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -83,8 +83,8 @@ checked as (
                 then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.activity_id is null
-                then 'activity_id is missing'
+            when {{ contract_missing_key('highradius', 'hr_collection_activity') }}
+                then {{ contract_missing_key_detail('highradius', 'hr_collection_activity') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

@@ -14,9 +14,9 @@ typed as (
         nullif(trim(collector_name), '') as collector_name,
         nullif(trim(team), '') as team,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        {{ first_unparseable_column('highradius', [
-            ['extracted_at', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'highradius', contract_typed_columns('highradius', 'hr_collector')
+        ) }} as unparseable_column
     from source
 
 ),
@@ -26,7 +26,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by collector_id
+            partition by {{ contract_key('highradius', 'hr_collector') }}
             order by
                 extracted_at desc,
                 collector_id desc,
@@ -41,7 +41,9 @@ current_rows as (
 
     -- the latest extract of each record; rows without a key are kept for the quarantine
     select * from ranked
-    where (collector_id is null) or version_rank = 1
+    where
+        ({{ contract_missing_key('highradius', 'hr_collector', relation='', key_only=true) }})
+        or version_rank = 1
 
 ),
 
@@ -51,14 +53,14 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.collector_id is null
+            when {{ contract_missing_key('highradius', 'hr_collector') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.collector_id is null
-                then 'collector_id is missing'
+            when {{ contract_missing_key('highradius', 'hr_collector') }}
+                then {{ contract_missing_key_detail('highradius', 'hr_collector') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

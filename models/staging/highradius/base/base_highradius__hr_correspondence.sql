@@ -20,11 +20,9 @@ typed as (
         nullif(trim(sent_by), '') as sent_by,
         nullif(trim(delivery_status), '') as delivery_status,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        {{ first_unparseable_column('highradius', [
-            ['dunning_level', 'integer'],
-            ['sent_at', 'timestamp'],
-            ['extracted_at', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'highradius', contract_typed_columns('highradius', 'hr_correspondence')
+        ) }} as unparseable_column
     from source
 
 ),
@@ -34,7 +32,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by correspondence_id
+            partition by {{ contract_key('highradius', 'hr_correspondence') }}
             order by
                 extracted_at desc,
                 correspondence_id desc,
@@ -55,7 +53,9 @@ current_rows as (
 
     -- the latest extract of each record; rows without a key are kept for the quarantine
     select * from ranked
-    where (correspondence_id is null) or version_rank = 1
+    where
+        ({{ contract_missing_key('highradius', 'hr_correspondence', relation='', key_only=true) }})
+        or version_rank = 1
 
 ),
 
@@ -65,14 +65,14 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.correspondence_id is null
+            when {{ contract_missing_key('highradius', 'hr_correspondence') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.correspondence_id is null
-                then 'correspondence_id is missing'
+            when {{ contract_missing_key('highradius', 'hr_correspondence') }}
+                then {{ contract_missing_key_detail('highradius', 'hr_correspondence') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

@@ -14,9 +14,9 @@ typed as (
         nullif(trim(correspondence_id), '') as correspondence_id,
         nullif(trim(invoice_number), '') as invoice_number,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        {{ first_unparseable_column('highradius', [
-            ['extracted_at', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'highradius', contract_typed_columns('highradius', 'hr_correspondence_invoice')
+        ) }} as unparseable_column
     from source
 
 ),
@@ -26,7 +26,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by correspondence_id, invoice_number
+            partition by {{ contract_key('highradius', 'hr_correspondence_invoice') }}
             order by
                 extracted_at desc,
                 correspondence_id desc,
@@ -40,7 +40,9 @@ current_rows as (
 
     -- the latest extract of each record; rows without a key are kept for the quarantine
     select * from ranked
-    where (correspondence_id is null or invoice_number is null) or version_rank = 1
+    where
+        ({{ contract_missing_key('highradius', 'hr_correspondence_invoice', relation='', key_only=true) }})
+        or version_rank = 1
 
 ),
 
@@ -70,9 +72,7 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.correspondence_id is null
-                then 'MISSING_KEY'
-            when typed.invoice_number is null
+            when {{ contract_missing_key('highradius', 'hr_correspondence_invoice') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -80,10 +80,8 @@ checked as (
                 then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.correspondence_id is null
-                then 'correspondence_id is missing'
-            when typed.invoice_number is null
-                then 'invoice_number is missing'
+            when {{ contract_missing_key('highradius', 'hr_correspondence_invoice') }}
+                then {{ contract_missing_key_detail('highradius', 'hr_correspondence_invoice') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

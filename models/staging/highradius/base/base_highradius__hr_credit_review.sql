@@ -24,13 +24,9 @@ typed as (
         {{ hr_timestamp_utc('decided_at') }} as decided_at,
         nullif(trim(approver_id), '') as approver_id,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        {{ first_unparseable_column('highradius', [
-            ['requested_limit', 'decimal'],
-            ['approved_limit', 'decimal'],
-            ['requested_at', 'timestamp'],
-            ['decided_at', 'timestamp'],
-            ['extracted_at', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'highradius', contract_typed_columns('highradius', 'hr_credit_review')
+        ) }} as unparseable_column
     from source
 
 ),
@@ -40,7 +36,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by review_id
+            partition by {{ contract_key('highradius', 'hr_credit_review') }}
             order by
                 extracted_at desc,
                 review_id desc,
@@ -65,7 +61,9 @@ current_rows as (
 
     -- the latest extract of each record; rows without a key are kept for the quarantine
     select * from ranked
-    where (review_id is null) or version_rank = 1
+    where
+        ({{ contract_missing_key('highradius', 'hr_credit_review', relation='', key_only=true) }})
+        or version_rank = 1
 
 ),
 
@@ -81,7 +79,7 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.review_id is null
+            when {{ contract_missing_key('highradius', 'hr_credit_review') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -89,8 +87,8 @@ checked as (
                 then 'UNKNOWN_CURRENCY'
         end as quarantine_reason,
         case
-            when typed.review_id is null
-                then 'review_id is missing'
+            when {{ contract_missing_key('highradius', 'hr_credit_review') }}
+                then {{ contract_missing_key_detail('highradius', 'hr_credit_review') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

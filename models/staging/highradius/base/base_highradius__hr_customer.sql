@@ -20,10 +20,9 @@ typed as (
         {{ safe_cast("nullif(trim(credit_limit), '')", dbt.type_numeric()) }} as credit_limit,
         nullif(trim(currency), '') as currency,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        {{ first_unparseable_column('highradius', [
-            ['credit_limit', 'decimal'],
-            ['extracted_at', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'highradius', contract_typed_columns('highradius', 'hr_customer')
+        ) }} as unparseable_column
     from source
 
 ),
@@ -33,7 +32,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by company_code, customer_number
+            partition by {{ contract_key('highradius', 'hr_customer') }}
             order by
                 extracted_at desc,
                 company_code desc,
@@ -53,7 +52,9 @@ current_rows as (
 
     -- the latest extract of each record; rows without a key are kept for the quarantine
     select * from ranked
-    where (company_code is null or customer_number is null) or version_rank = 1
+    where
+        ({{ contract_missing_key('highradius', 'hr_customer', relation='', key_only=true) }})
+        or version_rank = 1
 
 ),
 
@@ -69,9 +70,7 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.company_code is null
-                then 'MISSING_KEY'
-            when typed.customer_number is null
+            when {{ contract_missing_key('highradius', 'hr_customer') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -79,10 +78,8 @@ checked as (
                 then 'UNKNOWN_CURRENCY'
         end as quarantine_reason,
         case
-            when typed.company_code is null
-                then 'company_code is missing'
-            when typed.customer_number is null
-                then 'customer_number is missing'
+            when {{ contract_missing_key('highradius', 'hr_customer') }}
+                then {{ contract_missing_key_detail('highradius', 'hr_customer') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

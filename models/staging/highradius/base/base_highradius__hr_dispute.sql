@@ -25,12 +25,9 @@ typed as (
         {{ hr_timestamp_utc('resolved_at') }} as resolved_at,
         nullif(trim(resolution_type), '') as resolution_type,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        {{ first_unparseable_column('highradius', [
-            ['amount', 'decimal'],
-            ['opened_at', 'timestamp'],
-            ['resolved_at', 'timestamp'],
-            ['extracted_at', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'highradius', contract_typed_columns('highradius', 'hr_dispute')
+        ) }} as unparseable_column
     from source
 
 ),
@@ -40,7 +37,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by dispute_id
+            partition by {{ contract_key('highradius', 'hr_dispute') }}
             order by
                 extracted_at desc,
                 dispute_id desc,
@@ -66,7 +63,9 @@ current_rows as (
 
     -- the latest extract of each record; rows without a key are kept for the quarantine
     select * from ranked
-    where (dispute_id is null) or version_rank = 1
+    where
+        ({{ contract_missing_key('highradius', 'hr_dispute', relation='', key_only=true) }})
+        or version_rank = 1
 
 ),
 
@@ -92,7 +91,7 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.dispute_id is null
+            when {{ contract_missing_key('highradius', 'hr_dispute') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -102,8 +101,8 @@ checked as (
                 then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.dispute_id is null
-                then 'dispute_id is missing'
+            when {{ contract_missing_key('highradius', 'hr_dispute') }}
+                then {{ contract_missing_key_detail('highradius', 'hr_dispute') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

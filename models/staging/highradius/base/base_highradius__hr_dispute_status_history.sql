@@ -17,10 +17,9 @@ typed as (
         {{ hr_timestamp_utc('changed_at') }} as changed_at,
         nullif(trim(changed_by), '') as changed_by,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        {{ first_unparseable_column('highradius', [
-            ['changed_at', 'timestamp'],
-            ['extracted_at', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'highradius', contract_typed_columns('highradius', 'hr_dispute_status_history')
+        ) }} as unparseable_column
     from source
 
 ),
@@ -30,7 +29,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by dispute_id, status, changed_at
+            partition by {{ contract_key('highradius', 'hr_dispute_status_history') }}
             order by
                 extracted_at desc,
                 dispute_id desc,
@@ -46,7 +45,9 @@ current_rows as (
 
     -- the latest extract of each record; rows without a key are kept for the quarantine
     select * from ranked
-    where (dispute_id is null or status is null or changed_at is null) or version_rank = 1
+    where
+        ({{ contract_missing_key('highradius', 'hr_dispute_status_history', relation='', key_only=true) }})
+        or version_rank = 1
 
 ),
 
@@ -56,22 +57,14 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.dispute_id is null
-                then 'MISSING_KEY'
-            when typed.status is null
-                then 'MISSING_KEY'
-            when typed.changed_at is null
+            when {{ contract_missing_key('highradius', 'hr_dispute_status_history') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
         end as quarantine_reason,
         case
-            when typed.dispute_id is null
-                then 'dispute_id is missing'
-            when typed.status is null
-                then 'status is missing'
-            when typed.changed_at is null
-                then 'changed_at is missing'
+            when {{ contract_missing_key('highradius', 'hr_dispute_status_history') }}
+                then {{ contract_missing_key_detail('highradius', 'hr_dispute_status_history') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

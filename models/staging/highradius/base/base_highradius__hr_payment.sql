@@ -19,11 +19,9 @@ typed as (
         nullif(trim(currency), '') as currency,
         nullif(trim(remittance_source), '') as remittance_source,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        {{ first_unparseable_column('highradius', [
-            ['received_at', 'timestamp'],
-            ['amount', 'decimal'],
-            ['extracted_at', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'highradius', contract_typed_columns('highradius', 'hr_payment')
+        ) }} as unparseable_column
     from source
 
 ),
@@ -33,7 +31,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by payment_id
+            partition by {{ contract_key('highradius', 'hr_payment') }}
             order by
                 extracted_at desc,
                 payment_id desc,
@@ -53,7 +51,9 @@ current_rows as (
 
     -- the latest extract of each record; rows without a key are kept for the quarantine
     select * from ranked
-    where (payment_id is null) or version_rank = 1
+    where
+        ({{ contract_missing_key('highradius', 'hr_payment', relation='', key_only=true) }})
+        or version_rank = 1
 
 ),
 
@@ -69,7 +69,7 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.payment_id is null
+            when {{ contract_missing_key('highradius', 'hr_payment') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -77,8 +77,8 @@ checked as (
                 then 'UNKNOWN_CURRENCY'
         end as quarantine_reason,
         case
-            when typed.payment_id is null
-                then 'payment_id is missing'
+            when {{ contract_missing_key('highradius', 'hr_payment') }}
+                then {{ contract_missing_key_detail('highradius', 'hr_payment') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column

@@ -22,13 +22,9 @@ typed as (
         nullif(trim(status), '') as status,
         {{ hr_timestamp_utc('status_changed_at') }} as status_changed_at,
         {{ hr_timestamp_utc('extracted_at') }} as extracted_at,
-        {{ first_unparseable_column('highradius', [
-            ['promised_amount', 'decimal'],
-            ['promised_date', 'date'],
-            ['created_at', 'timestamp'],
-            ['status_changed_at', 'timestamp'],
-            ['extracted_at', 'timestamp'],
-        ]) }} as unparseable_column
+        {{ first_unparseable_column(
+            'highradius', contract_typed_columns('highradius', 'hr_promise_to_pay')
+        ) }} as unparseable_column
     from source
 
 ),
@@ -38,7 +34,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by p2p_id
+            partition by {{ contract_key('highradius', 'hr_promise_to_pay') }}
             order by
                 extracted_at desc,
                 p2p_id desc,
@@ -61,7 +57,9 @@ current_rows as (
 
     -- the latest extract of each record; rows without a key are kept for the quarantine
     select * from ranked
-    where (p2p_id is null) or version_rank = 1
+    where
+        ({{ contract_missing_key('highradius', 'hr_promise_to_pay', relation='', key_only=true) }})
+        or version_rank = 1
 
 ),
 
@@ -87,7 +85,7 @@ checked as (
         typed.*,
         typed.unparseable_column is not null as has_unparseable_value,
         case
-            when typed.p2p_id is null
+            when {{ contract_missing_key('highradius', 'hr_promise_to_pay') }}
                 then 'MISSING_KEY'
             when typed.unparseable_column is not null
                 then 'UNPARSEABLE_VALUE'
@@ -97,8 +95,8 @@ checked as (
                 then 'ORPHAN_REFERENCE'
         end as quarantine_reason,
         case
-            when typed.p2p_id is null
-                then 'p2p_id is missing'
+            when {{ contract_missing_key('highradius', 'hr_promise_to_pay') }}
+                then {{ contract_missing_key_detail('highradius', 'hr_promise_to_pay') }}
             when typed.unparseable_column is not null
                 then
                     typed.unparseable_column
