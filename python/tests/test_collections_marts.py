@@ -6,15 +6,16 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from .conftest import REPO
 
+from c2c.db import connect_built
+
 
 def _query(db: Path, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         return con.execute(sql).df()
 
 

@@ -14,6 +14,8 @@ import json
 import duckdb
 import pandas as pd
 
+from c2c.db import connect_built
+
 
 def _manifest(zone) -> dict:
     return json.loads((zone / "ground_truth" / "manifest.json").read_text())
@@ -42,7 +44,7 @@ def test_default_simulation_reassigns_collectors(zone_default):
 
 def test_case_collector_and_event_resources_match_the_truth(built_20k, zone_20k):
     truth_dir = (zone_20k / "ground_truth").as_posix()
-    con = duckdb.connect(str(built_20k), read_only=True)
+    con = connect_built(built_20k)
     try:
         cases = con.execute(f"""
             select c.case_id, c.collector_id, t.collector, t.collector_changed_mid_case, c.current_collector_id

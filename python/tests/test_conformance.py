@@ -11,16 +11,17 @@ import json
 import shutil
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from .conftest import run_dbt
+
+from c2c.db import connect_built
 
 RULES = [f"R0{i}" for i in range(1, 10)]
 
 
 def _query(db: Path, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         return con.execute(sql).df()
 
 
@@ -134,7 +135,7 @@ def test_a_changed_policy_changes_the_results(built_clean, zone_clean, tmp_path)
     letter at most 10 days after due instead of 20) and only the mart is rebuilt."""
     db = tmp_path / "policy.duckdb"
     shutil.copy(built_clean, db)
-    with duckdb.connect(str(db)) as con:
+    with connect_built(db, read_only=False) as con:
         changed = con.execute("update dunning_policy set max_days_after_due = 10 where dunning_level = 1").fetchone()[0]
     assert changed >= 1
     run_dbt(zone_clean, db, "run", "--select", "fct_dunning_conformance")

@@ -12,6 +12,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from c2c.db import connect_built
+
 
 def _raw_current(zone: Path, table: str, where: str) -> pd.DataFrame:
     return duckdb.sql(f"""
@@ -27,7 +29,7 @@ def _hr(zone: Path, obj: str, where: str) -> pd.DataFrame:
 
 
 def _query(db: Path, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         return con.execute(sql).df()
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
+
+from c2c.db import connect_built
 
 PROJECT = "credit_to_cash"
 
@@ -48,13 +49,11 @@ def test_every_resource_has_a_description(built_default):
 
 def test_every_built_column_is_documented_and_no_documented_column_is_stale(built_default):
     manifest = _manifest(built_default)
-    with duckdb.connect(str(built_default), read_only=True) as con:
-        rows = con.execute(
-            "select table_name, column_name from information_schema.columns where table_schema = 'main'"
-        ).fetchall()
+    with connect_built(built_default) as con:
+        rows = con.execute("select table_schema, table_name, column_name from information_schema.columns").fetchall()
     built: dict[str, set[str]] = {}
-    for table, column in rows:
-        built.setdefault(table.lower(), set()).add(column.lower())
+    for schema, table, column in rows:
+        built.setdefault(f"{schema}.{table}".lower(), set()).add(column.lower())
 
     checked, undocumented, stale = 0, [], []
     for node in manifest["nodes"].values():
@@ -62,8 +61,8 @@ def test_every_built_column_is_documented_and_no_documented_column_is_stale(buil
             continue
         if node["config"].get("enabled") is False or node["config"].get("materialized") == "ephemeral":
             continue  # an ephemeral model is a CTE of the models that use it: nothing to compare
-        relation = (node.get("alias") or node["name"]).lower()
-        assert relation in built, f"{node['resource_type']} {node['name']} was not built into main.{relation}"
+        relation = f"{node['schema']}.{node.get('alias') or node['name']}".lower()
+        assert relation in built, f"{node['resource_type']} {node['name']} was not built into {relation}"
         checked += 1
         documented = {name.lower() for name, column in node["columns"].items() if _described(column)}
         listed = {name.lower() for name in node["columns"]}

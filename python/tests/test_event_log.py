@@ -6,15 +6,16 @@ import hashlib
 import shutil
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
 from .conftest import run_dbt
 
+from c2c.db import connect_built
+
 
 def _log(db: Path, table: str = "event_log") -> pd.DataFrame:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         return con.execute(f"select * from {table}").df()
 
 
@@ -81,7 +82,7 @@ def test_cases_match_the_truth(built_default, zone_default):
 
 
 def _digest(db: Path, table: str, order: str) -> str:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         rows = con.execute(f"select * from {table} order by {order}").fetchall()
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 

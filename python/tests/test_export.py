@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from c2c.db import connect_built
 from c2c.cli import main
 from c2c.export import ExportError, open_event_log, write_ocel, write_xes
 from c2c.export.source import EVENT_LOG_COLUMNS
@@ -41,7 +42,7 @@ def exported(built_log, tmp_path_factory):
 
 
 def _db(built_log):
-    return duckdb.connect(str(built_log), read_only=True)
+    return connect_built(built_log)
 
 
 def test_xes_round_trip_has_every_case_and_event_in_order(built_log, exported):

@@ -4,10 +4,10 @@ ground truth. The default profile is built by the `built_default` and `built_20k
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
 
+from c2c.db import connect_built
 from c2c.simulate import SimConfig, simulate
 
 from .conftest import run_dbt
@@ -32,7 +32,7 @@ def test_heavy_profile_builds_without_errors(heavy):
 def test_heavy_profile_quarantines_exactly_the_injected_faults(heavy):
     zone, db, proc = heavy
     assert proc.returncode == 0
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         q = con.execute("select source_system, source_table, source_record_id, reason_code from quarantine").df()
     f = pd.read_parquet(zone / "ground_truth" / "faults.parquet")
     f = f[f.expected_handling == "quarantine"]

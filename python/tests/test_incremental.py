@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import duckdb
+from c2c.db import connect_built
 from c2c.bench.landing import land_until, last_lake_time
 from c2c.simulate import SimConfig, simulate
 
@@ -13,7 +13,7 @@ from .conftest import run_dbt
 
 
 def _rows(db: Path) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         return con.execute("select * from event_log order by event_id").fetchall()
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
+from c2c.db import connect_built
 from c2c.mining import (
     CONFORMANCE_COLUMNS,
     DISCOVERED_MODEL_COLUMNS,
@@ -256,9 +257,8 @@ def built_mining(zone_default, tmp_path_factory):
 
 
 def test_every_variant_is_replayed_and_the_known_deviations_are_found(built_mining, zone_default):
-    import duckdb
-
-    with duckdb.connect(str(built_mining), read_only=True) as con:
+    
+    with connect_built(built_mining) as con:
         conformance = con.sql("select * from pm_variant_conformance").df()
         variants = con.sql("select variant_id, variant_activities, case_count from pm_variants").df()
         case_variants = con.sql("""

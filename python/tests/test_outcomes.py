@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
+from c2c.db import connect_built
 from c2c.simulate.outcomes import WRITE_OFF_MATERIALITY, is_material
 
 WRITE_OFF_EVENTS = ("INVOICE_PARTIALLY_WRITTEN_OFF", "INVOICE_WRITTEN_OFF", "INVOICE_SETTLED")
@@ -17,7 +17,7 @@ MODEL_TO_TRUTH = {"settled": "settled", "credited": "credited", "written off": "
 
 
 def _query(db: Path, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         return con.execute(sql).df()
 
 

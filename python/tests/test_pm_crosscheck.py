@@ -13,11 +13,11 @@ import math
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
+from c2c.db import connect_built
 from c2c.byolog import ByoLogError, EventColumns, read_event_log
 from c2c.cli import main
 
@@ -31,7 +31,7 @@ START, END = "▶", "■"
 # -- the marts and pm4py's figures, as plain Python structures ------------------------------------
 
 def _marts(db: Path) -> dict:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         steps = con.sql("select variant_id, step_number, activity_code from pm_variant_steps "
                         "order by variant_id, step_number").df()
         variants = con.sql("select * from pm_variants").df()
@@ -145,7 +145,7 @@ def _assert_equal(marts: dict, ref: dict) -> None:
 # -- the simulated log ---------------------------------------------------------------------------
 
 def _event_log(db: Path) -> pd.DataFrame:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         df = con.sql(f"select case_id, activity_code, activity_order, event_timestamp, event_id from event_log "
                      f"order by {', '.join(ORDERING)}").df()
     df["event_timestamp"] = pd.to_datetime(df["event_timestamp"], utc=True)
@@ -160,7 +160,7 @@ def test_simulated_log_marts_equal_pm4py(built_clean):
 
 
 def test_cases_carry_their_variant_and_outcomes_match_status(built_clean):
-    with duckdb.connect(str(built_clean), read_only=True) as con:
+    with connect_built(built_clean) as con:
         missing = con.execute("select count(*) from cases c left join int_case_variants v using (case_id) "
                               "where c.variant_id is distinct from v.variant_id").fetchone()[0]
         status = dict(con.execute("select status, count(*) from cases group by status").fetchall())
@@ -210,7 +210,7 @@ def test_real_log_loaded_with_byo_log_equals_pm4py(name, tmp_path, monkeypatch):
     db = _byo(path, tmp_path, monkeypatch)
     ref = _pm4py(_pm4py_on_file(path), "case:concept:name", "concept:name", "time:timestamp")
     _assert_equal(_marts(db), ref)
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         n_events = con.execute("select count(*) from event_log").fetchone()[0]
         outcomes = con.execute("select distinct outcome from int_case_variants").fetchall()
     assert n_events == sum(len(k) * v for k, v in ref["variants"].items())

@@ -13,11 +13,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 import yaml
 
+from c2c.db import connect_built
 from c2c.landing_cut import cut_landing_zone
 from c2c.simulate import SimConfig, simulate
 
@@ -53,7 +53,7 @@ def builds(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def _table(db: Path) -> pd.DataFrame:
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_built(db)
     try:
         return con.execute(f"select * from {MODEL}").df()
     finally:
@@ -102,7 +102,7 @@ def test_features_are_identical_before_the_cut(builds):
 
 def test_credit_limit_at_invoicing_matches_ground_truth(built_20k, zone_20k):
     truth = pd.read_parquet(zone_20k / "ground_truth" / "invoices.parquet")
-    con = duckdb.connect(str(built_20k), read_only=True)
+    con = connect_built(built_20k)
     try:
         got = con.execute(f"select case_id, credit_limit_at_invoicing_accounting from {MODEL}").df()
     finally:

@@ -13,11 +13,13 @@ import pandas as pd
 from .policy_oracle import evaluate
 from .test_conformance import RULES, _cases_unlike_the_truth, _confusion
 
+from c2c.db import connect_built
+
 FATES = {"kept", "partially_kept", "broken", "cancelled", "open"}
 
 
 def _query(db: Path, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         return con.execute(sql).df()
 
 

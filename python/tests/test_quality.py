@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from c2c.db import connect_built
 from c2c.cli import main
 from c2c.contract import load_contract
 from c2c.contract.spec import load_spec
@@ -260,7 +261,7 @@ def test_mart_suites_pass_on_a_built_zone_and_catch_a_case_without_its_invoice(b
 
     broken = tmp_path / "broken.duckdb"
     shutil.copy(built_default, broken)
-    with duckdb.connect(str(broken)) as con:
+    with connect_built(broken, read_only=False) as con:
         case_id = con.execute("select min(case_id) from event_log").fetchone()[0]
         con.execute("delete from event_log where case_id = ? and activity_code in ('INVOICE_CREATED', 'INVOICE_POSTED')",
                     [case_id])
@@ -276,8 +277,8 @@ def test_a_mart_not_built_yet_is_skipped_with_a_message(tmp_path):
     outcome = run_quality("marts", Path("unused"), db, tmp_path / "docs", store=True)
     assert outcome.exit_code == 0
     assert all(r.skipped for r in outcome.runs)
-    assert "SKIPPED marts.cases (cases): table main.cases does not exist (not built yet)" in outcome.lines
-    with duckdb.connect(str(db), read_only=True) as con:
+    assert "SKIPPED marts.cases (cases): table cases does not exist (not built yet)" in outcome.lines
+    with connect_built(db) as con:
         assert con.execute("select count(*) from dq_validation_results where status = 'skipped'").fetchone()[0] == 2
 
 
@@ -288,7 +289,7 @@ def test_quality_marts_show_the_stored_runs(small_clean_zone, tmp_path):
     shutil.copytree(small_clean_zone, zone, ignore=shutil.ignore_patterns("ground_truth"))
     db = tmp_path / "db" / "c2c.duckdb"
     run_dbt(zone, db, "build", "--select", "stg_quality__dq_validation_results+")  # no run yet: zero rows
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         assert con.execute("select count(*) from fct_data_quality_runs").fetchone()[0] == 0
     first = run_quality("landing", zone, db, tmp_path / "docs", tables={"d365/custinvoicejour"})
     path = _first_file(zone, "d365", "custinvoicejour")
@@ -299,7 +300,7 @@ def test_quality_marts_show_the_stored_runs(small_clean_zone, tmp_path):
     _rewrite_parquet(path, bad_currency)
     second = run_quality("landing", zone, db, tmp_path / "docs", tables={"d365/custinvoicejour"})
     run_dbt(zone, db, "build", "--select", "stg_quality__dq_validation_results+")
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         runs = con.execute("select run_id, warning_count, critical_failure_count, is_passed from fct_data_quality_runs "
                            "order by run_at, run_id").fetchall()
         change = con.execute("select unexpected_count, unexpected_count_change from fct_data_quality_results "

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from c2c.db import connect_built
 from c2c.mining import sample_case_ids
 
 from .conftest import run_dbt
@@ -38,9 +39,8 @@ def built_sampled(zone_default, tmp_path_factory):
 
 
 def _read(db):
-    import duckdb
-
-    with duckdb.connect(str(db), read_only=True) as con:
+    
+    with connect_built(db) as con:
         events = con.sql("""
             select case_id, activity_code, event_timestamp
             from event_log

@@ -91,9 +91,9 @@ def time_sql(db: Path, compiled: dict[str, tuple[str, str]]) -> dict[str, float]
 
 
 def load_event_log(db: Path):
-    import duckdb
+    from c2c.db import connect_built
 
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_built(db) as con:
         return con.execute(f"select {', '.join(SORT_KEY)}, activity_code from event_log").df()
 
 
@@ -133,9 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copyfile(wal, copy_wal)
     flush_to_disk(copy, copy_wal)
 
-    import duckdb
+    from c2c.db import connect_built
 
-    with duckdb.connect(str(copy), read_only=True) as con:
+    with connect_built(copy) as con:
         events, cases = con.execute("select count(*), count(distinct case_id) from event_log").fetchone()
     print(f"event_log: {events:,} events, {cases:,} cases ({args.db})", flush=True)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from c2c.db import connect_built, schema_of
+
 EVENT_LOG_COLUMNS = (
     "event_id", "case_id", "company_code", "invoice_id", "customer_id", "activity", "activity_code",
     "activity_order", "event_timestamp", "resource", "resource_type", "source_system", "source_table",
@@ -23,12 +25,14 @@ def open_event_log(db_path: str | Path):
     if not path.is_file():
         raise ExportError(f"database {path} does not exist (set C2C_DUCKDB_PATH, and build the project with dbt build)")
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = connect_built(path)
     except duckdb.Error as exc:
         raise ExportError(f"database {path} cannot be opened: {str(exc).splitlines()[0]}") from None
+    schema = schema_of(con, "event_log")
     found = con.execute(
-        "select column_name from information_schema.columns where table_name = 'event_log'"
-    ).fetchall()
+        "select column_name from information_schema.columns where table_schema = ? and table_name = 'event_log'",
+        [schema],
+    ).fetchall() if schema else []
     if not found:
         con.close()
         raise ExportError(f"database {path} has no table event_log (build it with dbt build)")

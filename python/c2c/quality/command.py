@@ -67,6 +67,8 @@ def run_quality(stage: str, raw_root: Path, db_path: Path, docs_dir: Path, store
     """Run a stage and report; the function behind ``c2c quality`` (tests call it directly)."""
     import duckdb
 
+    from c2c.db import connect_built
+
     from . import rules
     from .runner import Validator, new_run_id, previous_row_counts, result_rows, store_results
     from .stages import run_landing, run_marts
@@ -74,7 +76,7 @@ def run_quality(stage: str, raw_root: Path, db_path: Path, docs_dir: Path, store
     started = time.perf_counter()
     run_id, run_at = new_run_id(datetime.now(timezone.utc))
     validator = Validator()
-    con = duckdb.connect(str(db_path), read_only=True) if db_path.is_file() else None
+    con = connect_built(db_path) if db_path.is_file() else None
     runs_by_stage = {}
     try:
         if con is not None:

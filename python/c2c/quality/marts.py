@@ -19,11 +19,6 @@ EVENT_BATCH_ROWS = 500_000
 CASE_BATCH_ROWS = 250_000
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return con.execute("select count(*) from information_schema.tables where table_schema = 'main' "
-                       "and table_name = ?", [table]).fetchall()[0][0] > 0
-
-
 def event_log_batches(con: duckdb.DuckDBPyConnection, batch_rows: int = EVENT_BATCH_ROWS
                       ) -> Iterator[tuple[str, pd.DataFrame, pd.DataFrame]]:
     """Yield (batch name, events, one row per case with its path facts)."""

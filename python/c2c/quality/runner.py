@@ -329,7 +329,7 @@ def store_results(db_path: Path, frame: pd.DataFrame) -> None:
 
 def previous_row_counts(con) -> dict[str, float]:
     """Rows per landing table at the latest earlier run that counted them (none: no floor)."""
-    from .marts import table_exists
+    from c2c.db import table_exists
 
     if con is None or not table_exists(con, RESULTS_TABLE):
         return {}

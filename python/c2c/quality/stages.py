@@ -11,7 +11,9 @@ from c2c.contract import load_contract
 
 from . import rules, suites
 from .landing import ReferenceSets, inventory, row_batches, table_files
-from .marts import cases_batches, event_log_batches, table_exists
+from c2c.db import table_exists
+
+from .marts import cases_batches, event_log_batches
 from .runner import ROW_COUNT_RULE, Outcome, SuiteRun, Validator
 
 Progress = Callable[[str], None] | None
@@ -79,7 +81,7 @@ def run_marts(con, validator: Validator, progress: Progress = None,
         if con is None:
             run.skipped = "no DuckDB database (C2C_DUCKDB_PATH) to read"
         elif not table_exists(con, table):
-            run.skipped = f"table main.{table} does not exist (not built yet)"
+            run.skipped = f"table {table} does not exist (not built yet)"
         elif table not in readers:
             run.skipped = f"no batch reader for table {table}"
         else:
