@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from dataclasses import asdict
@@ -31,6 +32,8 @@ from typing import Callable
 import duckdb
 import numpy as np
 import pandas as pd
+
+from c2c.contract.census import Census
 
 from . import collectors
 from .config import SimConfig
@@ -112,33 +115,35 @@ def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) 
     files: list[Path] = []
     counts: dict[str, int] = {}
     try:
+        # each table is handed over (popped) so that its memory is freed once it is written
         for table in writer.contract["d365"]:
             if table not in d:
                 continue
             step(f"writing d365/{table}")
-            files += writer.write_d365(table, d[table])
             counts[f"d365.{table}"] = len(d[table])
+            files += writer.write_d365(table, d.pop(table))
         for obj in writer.contract["highradius"]:
             step(f"writing highradius/{obj}")
-            files += writer.write_highradius(obj, hr[obj], tzs, HR_RECORD_KEY[obj])
             counts[f"highradius.{obj}"] = len(hr[obj])
+            files += writer.write_highradius(obj, hr.pop(obj), tzs, HR_RECORD_KEY[obj])
+        del d, hr
+        gc.collect()
         inject_malformed_lines(out, files, rates.malformed_csv_line, rng, log)
         step("writing the ground truth")
         manifest = _write_truth(world, keys, log.frame(), out / "ground_truth", writer.con, counts)
         manifest["collectors"] = collectors.write_truth(world, coll_plan, keys, out / "ground_truth", writer.con, coll_counts)
         step("counting the shapes")
-        _write_shapes(world, out, manifest, writer.con)
+        _write_shapes(world, out, manifest, writer.census)
     finally:
         writer.close()
     return manifest
 
 
-def _write_shapes(w: World, out: Path, manifest: dict, con: duckdb.DuckDBPyConnection) -> None:
+def _write_shapes(w: World, out: Path, manifest: dict, census: Census) -> None:
     """Adds to the manifest the records per enumerated value of the contract (current state, as
-    written) and the rows of each shape the simulation steps recorded in ``world.shapes``."""
-    from c2c.contract.census import enum_counts
-
-    counts = enum_counts(out, con=con)
+    written: the writer's census) and the rows of each shape the simulation steps recorded in
+    ``world.shapes``."""
+    counts = census.frame()
     manifest["enumerated_values"] = {k: int(v) for k, v in zip(counts["key"], counts["rows"])}
     shapes = dict(w.shapes)
     # the counts the other steps report (outcomes, promises and disputes, credit limits,
