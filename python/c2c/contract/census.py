@@ -53,9 +53,14 @@ class Census:
             self.columns[(e.system, e.table)].add(e.column)
         self.counts: dict[tuple[str, str, str, str], int] = {}
 
-    def add_d365(self, con: duckdb.DuckDBPyConnection, table: str, rel: str) -> None:
-        """Count one D365 table: its lake columns (every row) and its own enumerated columns
-        (current state)."""
+    def columns_of(self, system: str, table: str) -> set[str]:
+        """The enumerated columns of one table (``d365``, ``*``: the lake columns)."""
+        return set(self.columns.get((system, table), ()))
+
+    def add_d365(self, con: duckdb.DuckDBPyConnection, table: str, rel: str, current: str | None = None) -> None:
+        """Count one D365 table: its lake columns over every row of ``rel``, its own enumerated
+        columns over the records' current state: ``current`` (a relation of those rows) when
+        given, else resolved from ``rel``."""
         for col in sorted(self.columns.get(("d365", "*"), ())):
             for value, n in con.execute(f"select cast({col} as varchar), count(*) from {rel} "
                                         f"where {col} is not null group by 1").fetchall():
@@ -64,10 +69,12 @@ class Census:
         cols = sorted(self.columns.get(("d365", table), ()))
         if not cols:
             return
-        latest = (f"select {', '.join(f'arg_max({c}, (versionnumber, sinkmodifiedon)) as {c}' for c in cols)}, "
-                  f"arg_max(coalesce(isdelete, 0), (versionnumber, sinkmodifiedon)) as _deleted "
-                  f"from {rel} group by recid")
-        self._count_current(con, "d365", table, cols, f"select * from ({latest}) where _deleted <> 1")
+        if current is None:
+            latest = (f"select {', '.join(f'arg_max({c}, (versionnumber, sinkmodifiedon)) as {c}' for c in cols)}, "
+                      f"arg_max(coalesce(isdelete, 0), (versionnumber, sinkmodifiedon)) as _deleted "
+                      f"from {rel} group by recid")
+            current = f"(select * from ({latest}) where _deleted <> 1)"
+        self._count_current(con, "d365", table, cols, f"select * from {current}")
 
     def add_highradius(self, con: duckdb.DuckDBPyConnection, obj: str, rel: str) -> None:
         """Count one HighRadius object (current state: the latest extract of each record)."""

@@ -50,7 +50,8 @@ class Lake:
             sink = np.maximum(sink, np.asarray(after, dtype=np.int64) + 1)
         df["sinkmodifiedon"] = sink
         flag = np.zeros(n, dtype=bool) if deleted is None else np.asarray(deleted, dtype=bool)
-        df["isdelete"] = pd.array(np.where(flag, 1, pd.NA), dtype="Int64")  # live rows: NULL, as Synapse Link
+        # live rows: NULL, as Synapse Link (a masked integer array: values 1, masked where live)
+        df["isdelete"] = pd.arrays.IntegerArray(flag.astype(np.int64), ~flag)
         df["versionnumber"] = sink * 1000 + (self.rng.random(n) * 1000).astype(np.int64)
         return df
 

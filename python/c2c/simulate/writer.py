@@ -7,6 +7,7 @@ D365 tables become ``<root>/d365/<table>/<table>_<YYYY-MM>.parquet`` (one file p
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -76,20 +77,35 @@ def _sort_order(keys: list) -> np.ndarray:
     return pc.sort_indices(t, sort_keys=[(name, "ascending") for name in t.column_names]).to_numpy()
 
 
+def _by_month(order: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """``order`` regrouped by month (stable: within a month the rows keep their order)."""
+    return order[np.argsort(months[order].astype(np.int16), kind="stable")]
+
+
 def _month_runs(months: np.ndarray) -> list[tuple[str, int, int]]:
     """(``YYYY-MM``, first row, end row) of each run of equal months in a sorted array."""
     cuts = [0, *(np.flatnonzero(np.diff(months)) + 1).tolist(), len(months)]
     return [(str(np.datetime64(int(months[a]), "M")), a, b) for a, b in zip(cuts[:-1], cuts[1:])]
 
 
+def _current_rows(by_record: np.ndarray, recid: np.ndarray, deleted: np.ndarray) -> np.ndarray:
+    """Rows of the records' current state: the last row of each recid in ``by_record`` order
+    (recid, versionnumber, sinkmodifiedon), unless it is a deletion."""
+    r = recid[by_record]
+    last = by_record[np.append(r[1:] != r[:-1], True)] if len(r) else by_record
+    return last[~deleted[last]]
+
+
 class Writer:
     """Writes the raw tables, one file per month, and counts their enumerated values as it goes
-    (``census``, see :class:`c2c.contract.census.Census`)."""
+    (``census``, see :class:`c2c.contract.census.Census`). The monthly files of a table are
+    written by ``threads`` COPY statements at a time."""
 
     def __init__(self, root: Path, threads: int = 2, census: Census | None = None):
         self.root = Path(root)
         self.contract = load_contract()
         self.census = census if census is not None else Census()
+        self.threads = threads
         self.con = duckdb.connect()
         self.con.execute(f"SET threads = {threads}")
         self.con.execute("SET preserve_insertion_order = true")
@@ -106,12 +122,43 @@ class Writer:
             raise ValueError(f"simulated d365.{table} lacks contract columns {missing}")
         types = dict(spec, sinkmodifiedon="timestamp", isdelete="integer", versionnumber="bigint")
         months = _months(df["sinkmodifiedon"].to_numpy(np.int64))
-        keys = [months] + [df[c].to_numpy(np.int64) for c in ("recid", "versionnumber") if c in cols]
+        version, sink = df["versionnumber"].to_numpy(np.int64), df["sinkmodifiedon"].to_numpy(np.int64)
+        current = None
+        if "recid" in cols:
+            recid = df["recid"].to_numpy(np.int64)
+            by_record = _sort_order([recid, version, sink])
+            current = _current_rows(by_record, recid, df["isdelete"].to_numpy(np.float64, na_value=0) == 1)
+        else:
+            by_record = _sort_order([version])
         tbl = pa.Table.from_pandas(df, columns=cols, preserve_index=False)
         del df
-        select = ", ".join(_d365_expr(c, types[c]) for c in cols)
-        return self._write(tbl, months, keys, select, lambda rel: self.census.add_d365(self.con, table, rel),
+        self._count_d365(table, tbl, types, current)
+        return self._write(tbl, _by_month(by_record, months), months, ", ".join(_d365_expr(c, types[c]) for c in cols),
                            self.root / "d365" / table, table, "parquet", "FORMAT parquet, COMPRESSION zstd")
+
+    def _count_d365(self, table: str, tbl: pa.Table, types: dict, current: np.ndarray | None) -> None:
+        """Census of a D365 table: its lake columns over every row, its enumerated columns over
+        the ``current`` rows (the records' current state; None: resolved by the census)."""
+        lake = sorted(self.census.columns_of("d365", "*"))
+        own = sorted(self.census.columns_of("d365", table))
+
+        def rel(columns, view: str) -> str:
+            return f"(select {', '.join(_d365_expr(c, types[c]) for c in columns)} from {view})" if columns else ""
+
+        views = {"census_all": tbl}
+        if current is None:  # the census resolves the current state from every column
+            args = (rel(types, "census_all"), None)
+        else:
+            if own:
+                views["census_current"] = tbl.select(own).take(current)
+            args = (rel(lake, "census_all"), rel(own, "census_current") or None)
+        for name, view in views.items():
+            self.con.register(name, view)
+        try:
+            self.census.add_d365(self.con, table, *args)
+        finally:
+            for name in views:
+                self.con.unregister(name)
 
     def write_highradius(self, obj: str, df: pd.DataFrame, timezones: list[str], key: list[str] | None) -> list[Path]:
         """One CSV file per month of extraction (tenant time), rows in (key, extracted_at) order;
@@ -124,37 +171,42 @@ class Writer:
         types = dict(spec, extracted_at="timestamp")
         offsets = _local_offsets(df, [c for c in cols if types[c] == "timestamp"], timezones)
         months = _months(df["extracted_at"].to_numpy(np.int64) + offsets["extracted_at"] * 60)
-        keys = [months] + [pa.array(df[k]) for k in (key or [])] + [df["extracted_at"].to_numpy(np.int64)]
+        order = _sort_order([months] + [pa.array(df[k]) for k in (key or [])] + [df["extracted_at"].to_numpy(np.int64)])
         tbl = pa.Table.from_pandas(df, columns=cols, preserve_index=False)
         del df
         for c, off in offsets.items():
             tbl = tbl.append_column(f"_off_{c}", pa.array(off))
         select = ", ".join(_hr_expr(c, types[c]) for c in cols)
-        return self._write(tbl, months, keys, select, lambda rel: self.census.add_highradius(self.con, obj, rel),
-                           self.root / "highradius" / obj, obj, "csv", "FORMAT csv, HEADER true, DELIMITER ','")
+        self.con.register("census_all", tbl)
+        try:
+            self.census.add_highradius(self.con, obj, f"(select {select} from census_all)")
+        finally:
+            self.con.unregister("census_all")
+        return self._write(tbl, order, months, select, self.root / "highradius" / obj, obj, "csv",
+                           "FORMAT csv, HEADER true, DELIMITER ','")
 
-    def _write(self, tbl: pa.Table, months: np.ndarray, keys: list, select: str, count, dest: Path, stem: str,
+    def _write(self, tbl: pa.Table, order: np.ndarray, months: np.ndarray, select: str, dest: Path, stem: str,
                ext: str, options: str) -> list[Path]:
-        """Sort the rows once (month, then ``keys``), count them into the census, and write each
-        month's rows with one COPY to ``dest/<stem>_<YYYY-MM>.<ext>``."""
+        """Write the rows in ``order`` (grouped by month) with one COPY per month to
+        ``dest/<stem>_<YYYY-MM>.<ext>``, ``threads`` files at a time."""
         dest.mkdir(parents=True, exist_ok=True)
         for old in dest.glob(f"*.{ext}"):
             old.unlink()
-        order = _sort_order(keys)
-        tbl, months = tbl.take(order), months[order]
-        del order, keys
-        out = []
-        try:
-            self.con.register("frame", tbl)
-            count(f"(select {select} from frame)")
-            for month, lo, hi in _month_runs(months):
-                self.con.register("frame", tbl.slice(lo, hi - lo))
-                path = dest / f"{stem}_{month}.{ext}"
-                self.con.execute(f"COPY (SELECT {select} FROM frame) TO '{path.as_posix()}' ({options})")
-                out.append(path)
-        finally:
-            self.con.unregister("frame")
-        return out
+        runs = _month_runs(months[order])
+        paths = [dest / f"{stem}_{month}.{ext}" for month, _, _ in runs]
+
+        def copy(i: int) -> None:
+            _, lo, hi = runs[i]
+            con = self.con.cursor()
+            try:
+                con.register("frame", tbl.take(order[lo:hi]))
+                con.execute(f"COPY (SELECT {select} FROM frame) TO '{paths[i].as_posix()}' ({options})")
+            finally:
+                con.close()
+
+        with ThreadPoolExecutor(max_workers=self.threads) as pool:
+            list(pool.map(copy, range(len(runs))))
+        return paths
 
 
 def _local_offsets(df: pd.DataFrame, columns: list[str], timezones: list[str]) -> dict[str, np.ndarray]:
