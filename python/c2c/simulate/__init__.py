@@ -37,7 +37,7 @@ import pyarrow as pa
 from c2c.contract.census import Census
 
 from . import collectors
-from .cases import case_ids, case_rank, run_position
+from .cases import Cases, dictionary, run_position
 from .config import SimConfig
 from .credit import summary as credit_summary
 from .faults import VERSIONED_HR, FaultLog, HR_RECORD_KEY, inject_malformed_lines, inject_row_faults
@@ -134,10 +134,9 @@ def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) 
         step("writing the ground truth")
         truth = out / "ground_truth"
         truth.mkdir(parents=True, exist_ok=True)
-        case_id = case_ids(keys)
-        rank = case_rank(case_id)
-        coll_summary, coll_inv = collectors.write_truth(world, coll_plan, truth, writer.con, coll_counts, case_id, rank)
-        manifest = _write_truth(world, keys, log.frame(), truth, writer.con, counts, case_id, rank, coll_inv)
+        cases = Cases(keys)
+        coll_summary, coll_inv = collectors.write_truth(world, coll_plan, truth, writer.con, coll_counts, cases)
+        manifest = _write_truth(world, keys, log.frame(), truth, writer.con, counts, cases, coll_inv)
         manifest["collectors"] = coll_summary
         step("counting the shapes")
         _write_shapes(world, out, manifest, writer.census)
@@ -179,18 +178,17 @@ def _same_extract(df: pd.DataFrame, key: list[str]) -> np.ndarray:
     return (nxt.notna() & (nxt.fillna(-1).to_numpy(np.int64) // DAY == df["extracted_at"].to_numpy(np.int64) // DAY)).to_numpy()
 
 
-def _truth_invoices(w: World, keys: dict, case_id: pa.Array, collector: pa.Table) -> pa.Table:
+def _truth_invoices(w: World, cases: Cases, collector: pa.Table) -> pa.Table:
     """The columns ``invoices.parquet`` is written from, one row per invoice in invoice order."""
     inv = w.inv
-    systems = pa.array([c.collections_system for c in w.companies], pa.string())
-    segments = pa.array(["Enterprise", "Mid-market", "Small business", "Public sector"], pa.string())
-    behaviours = pa.array(["on_time", "late", "chronic_late", "disputing", "defaulting"], pa.string())
+    systems = [c.collections_system for c in w.companies]
     return pa.table({
-        "invoice_index": np.arange(len(case_id)), "company_code": pa.array(keys["case_company"], pa.string()),
-        "invoice_id": pa.array(keys["inv_id"], pa.string()), "case_id": case_id,
-        "customer_account": pa.array(w.cust["account"], pa.string()).take(inv["cust"]),
-        "customer_segment": segments.take(inv["segment"]), "payment_behaviour": behaviours.take(inv["behaviour"]),
-        "collections_system": systems.take(inv["company"]), "currency": pa.array(inv["currency"], pa.string()),
+        "invoice_index": np.arange(len(cases.case_id)), "company_code": cases.company,
+        "invoice_id": cases.invoice_id, "case_id": cases.case_id,
+        "customer_account": dictionary(w.cust["account"], inv["cust"]),
+        "customer_segment": dictionary(["Enterprise", "Mid-market", "Small business", "Public sector"], inv["segment"]),
+        "payment_behaviour": dictionary(["on_time", "late", "chronic_late", "disputing", "defaulting"], inv["behaviour"]),
+        "collections_system": dictionary(systems, inv["company"]), "currency": pa.array(inv["currency"], pa.string()),
         "invoice_amount_cents": inv["amount"], "invoice_day": inv["post_day"], "due_day": inv["due_day"],
         # settled, written_off, credited or open (simulate.outcomes)
         "status": pa.array(inv["outcome"], pa.string()),
@@ -201,29 +199,27 @@ def _truth_invoices(w: World, keys: dict, case_id: pa.Array, collector: pa.Table
         "collector": collector["collector"], "collector_changed_mid_case": collector["collector_changed_mid_case"]})
 
 
-def _truth_events(w: World, keys: dict, case_id: pa.Array, case_rank: np.ndarray) -> pa.Table:
+def _truth_events(w: World, cases: Cases) -> pa.Table:
     """The true events in case order: case id, company, invoice, sequence, activity code, time.
 
     ``w.events`` is in (invoice, time, catalogue order), and the catalogue order grows with the
     activity index, so the sequence is the event's position within its invoice."""
     ev = w.events
-    inv_i = ev["invoice_index"].to_numpy(np.int64)
-    sequence = run_position(inv_i)
-    o = np.argsort(case_rank[inv_i], kind="stable")
-    inv_o = pa.array(inv_i[o])
+    o = cases.event_order(ev["invoice_index"].to_numpy(np.int64))
+    inv_o = ev["invoice_index"].to_numpy(np.int64)[o]
     return pa.table({
-        "case_id": case_id.take(inv_o), "company_code": pa.array(keys["case_company"], pa.string()).take(inv_o),
-        "invoice_id": pa.array(keys["inv_id"], pa.string()).take(inv_o), "sequence": sequence[o],
-        "activity_code": pa.array(CODES, pa.string()).take(ev["activity_index"].to_numpy(np.int64)[o]),
+        "case_id": cases.column(cases.case_id, inv_o), "company_code": cases.column(cases.company, inv_o),
+        "invoice_id": cases.column(cases.invoice_id, inv_o), "sequence": run_position(inv_o),
+        "activity_code": dictionary(CODES, ev["activity_index"].to_numpy(np.int64)[o]),
         "ts": ev["ts"].to_numpy(np.int64)[o]})
 
 
 def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: duckdb.DuckDBPyConnection,
-                 counts: dict[str, int], case_id: pa.Array, case_rank: np.ndarray, collector: pa.Table) -> dict:
+                 counts: dict[str, int], cases: Cases, collector: pa.Table) -> dict:
     """Writes invoices, events, violations, promises and faults of the ground truth, and the
     manifest; ``collector``: the collector columns of each invoice (``collectors.write_truth``)."""
     dest.mkdir(parents=True, exist_ok=True)
-    invoices = _truth_invoices(w, keys, case_id, collector)
+    invoices = _truth_invoices(w, cases, collector)
     dev = w.deviations
     inv_sql = """
         select company_code, invoice_id, case_id, customer_account,
@@ -247,7 +243,7 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
     try:
         con.register("inv", invoices)
         con.register("dev", dev)
-        con.register("ev", _truth_events(w, keys, case_id, case_rank))
+        con.register("ev", _truth_events(w, cases))
         for name, sql in (("invoices", inv_sql), ("events", ev_sql), ("violations", dev_sql)):
             con.execute(f"COPY ({sql}) TO '{(dest / (name + '.parquet')).as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
         con.unregister("ev")

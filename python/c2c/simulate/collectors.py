@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .cases import run_position
+from .cases import Cases, dictionary, run_position, sort_within_runs
 from .model import CODE_IDX, DAY, NEVER, World
 from .names import person_names
 
@@ -349,7 +349,7 @@ def _actor_names(w: World, p: CollectorPlan) -> np.ndarray:
     return np.concatenate([w.workers["user"].astype(object), coll_id])
 
 
-def truth_frames(w: World, p: CollectorPlan, case_id: pa.Array, case_rank: np.ndarray) -> tuple[pa.Table, pa.Table]:
+def truth_frames(w: World, p: CollectorPlan, cases: Cases) -> tuple[pa.Table, pa.Table]:
     """(events with the collector who owned the case and who did the event, in case order; per
     invoice, in invoice order: the case's collector and whether it changed mid-case).
 
@@ -380,23 +380,27 @@ def truth_frames(w: World, p: CollectorPlan, case_id: pa.Array, case_rank: np.nd
     hi = np.searchsorted(keys_all, p.key(w.inv["cust"], cutoff), side="right")
     invoices = pa.table({"collector": names.take(pa.array(collector, mask=collector < 0)),
                          "collector_changed_mid_case": hi > lo})
-    # event_rank: the order of (event time, activity code) within the case
-    alpha = np.argsort(np.argsort(np.array(list(CODE_IDX), dtype=str), kind="stable"), kind="stable")
-    o = np.lexsort((alpha[code], ts, case_rank[inv_i]))
-    inv_o = inv_i[o]
+    # case order; within a case (event time, activity code): events at the same instant are
+    # reordered by the code's name
+    o = cases.event_order(inv_i)
+    inv_i, ts, code, kind, owner = inv_i[o], ts[o], code[o], kind[o], owner[o]
+    code_names = np.array(list(CODE_IDX), dtype=str)
+    alpha = np.argsort(np.argsort(code_names, kind="stable"), kind="stable")
+    o = sort_within_runs(np.cumsum(np.append(True, (inv_i[1:] != inv_i[:-1]) | (ts[1:] != ts[:-1]))), alpha[code])
+    inv_i, ts, code, kind, owner = inv_i[o], ts[o], code[o], kind[o], owner[o]
     events = pa.table({
-        "case_id": case_id.take(inv_o), "event_rank": run_position(inv_o),
-        "activity_code": pa.array(list(CODE_IDX), pa.string()).take(code[o]), "event_ts": ts[o],
-        "done_by": pa.array(DONE_BY, pa.string()).take(kind[o]), "owner_collector": names.take(owner[o])})
+        "case_id": cases.column(cases.case_id, inv_i), "event_rank": run_position(inv_i),
+        "activity_code": dictionary(code_names, code), "event_ts": ts,
+        "done_by": dictionary(DONE_BY, kind), "owner_collector": dictionary(names, owner)})
     return events, invoices
 
 
 def write_truth(w: World, p: CollectorPlan, dest: Path, con: duckdb.DuckDBPyConnection, attributed: dict[str, int],
-                case_id: pa.Array, case_rank: np.ndarray) -> tuple[dict[str, int], pa.Table]:
+                cases: Cases) -> tuple[dict[str, int], pa.Table]:
     """Writes ``event_collectors.parquet`` (one row per true event: who did it, who owned the
     case); returns the counts for the manifest and, per invoice in invoice order, the
     ``collector`` columns of ``invoices.parquet``."""
-    events, invoices = truth_frames(w, p, case_id, case_rank)
+    events, invoices = truth_frames(w, p, cases)
     con.register("coll_ev", events)
     try:
         con.execute(f"""COPY (
