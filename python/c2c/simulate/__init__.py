@@ -130,13 +130,16 @@ def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) 
             files += writer.write_highradius(obj, hr.pop(obj), tzs, HR_RECORD_KEY[obj])
         del d, hr
         gc.collect()
-        inject_malformed_lines(out, files, rates.malformed_csv_line, rng, log)
-        step("writing the ground truth")
+        step("writing the ground truth")  # while the last raw files are being written
         truth = out / "ground_truth"
         truth.mkdir(parents=True, exist_ok=True)
         cases = Cases(keys)
-        coll_summary, coll_inv = collectors.write_truth(world, coll_plan, truth, writer.con, coll_counts, cases)
-        manifest = _write_truth(world, keys, log.frame(), truth, writer.con, counts, cases, coll_inv)
+        coll_summary, coll_inv = collectors.write_truth(world, coll_plan, truth, writer, coll_counts, cases)
+        shapes = _write_truth(world, keys, truth, writer, cases, coll_inv)
+        del cases, coll_inv
+        writer.wait()
+        inject_malformed_lines(out, files, rates.malformed_csv_line, rng, log)
+        manifest = _write_faults(world, log.frame(), truth, writer.con, counts, shapes)
         manifest["collectors"] = coll_summary
         step("counting the shapes")
         _write_shapes(world, out, manifest, writer.census)
@@ -214,13 +217,10 @@ def _truth_events(w: World, cases: Cases) -> pa.Table:
         "ts": ev["ts"].to_numpy(np.int64)[o]})
 
 
-def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: duckdb.DuckDBPyConnection,
-                 counts: dict[str, int], cases: Cases, collector: pa.Table) -> dict:
-    """Writes invoices, events, violations, promises and faults of the ground truth, and the
-    manifest; ``collector``: the collector columns of each invoice (``collectors.write_truth``)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    invoices = _truth_invoices(w, cases, collector)
-    dev = w.deviations
+def _write_truth(w: World, keys: dict, dest: Path, writer: Writer, cases: Cases, collector: pa.Table) -> dict:
+    """Writes invoices, events, violations and promises of the ground truth (``collector``: the
+    collector columns of each invoice, from ``collectors.write_truth``); the events are handed to
+    the writer. Returns the promise and dispute shape counts."""
     inv_sql = """
         select company_code, invoice_id, case_id, customer_account,
                customer_segment, payment_behaviour, collections_system, currency,
@@ -240,30 +240,37 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
     dev_sql = """
         select d.rule_id, i.company_code, i.invoice_id, i.case_id, d.detail
         from dev d join inv i on i.invoice_index = d.invoice_index order by rule_id, company_code, invoice_id, detail"""
+    parquet = "FORMAT parquet, COMPRESSION zstd"
+    writer.copy_later(ev_sql, {"ev": _truth_events(w, cases)}, dest / "events.parquet", parquet)
+    con = writer.con
     try:
-        con.register("inv", invoices)
-        con.register("dev", dev)
-        con.register("ev", _truth_events(w, cases))
-        for name, sql in (("invoices", inv_sql), ("events", ev_sql), ("violations", dev_sql)):
-            con.execute(f"COPY ({sql}) TO '{(dest / (name + '.parquet')).as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
-        con.unregister("ev")
-        shapes = _write_promises(w, keys, dest, con)
-        con.register("faults", faults)
+        con.register("inv", _truth_invoices(w, cases, collector))
+        con.register("dev", w.deviations)
+        for name, sql in (("invoices", inv_sql), ("violations", dev_sql)):
+            con.execute(f"COPY ({sql}) TO '{(dest / (name + '.parquet')).as_posix()}' ({parquet})")
+    finally:
+        for v in ("inv", "dev"):
+            con.unregister(v)
+    return _write_promises(w, keys, dest, con)
+
+
+def _write_faults(w: World, faults: pd.DataFrame, dest: Path, con: duckdb.DuckDBPyConnection,
+                  counts: dict[str, int], shapes: dict) -> dict:
+    """Writes ``faults.parquet``; returns the manifest (parameters, window, counts, shapes)."""
+    con.register("faults", faults)
+    try:
         con.execute(f"COPY (select * from faults) TO '{(dest / 'faults.parquet').as_posix()}' (FORMAT parquet)")
     finally:
-        for v in ("inv", "ev", "dev", "faults"):
-            try:
-                con.unregister(v)
-            except Exception:  # noqa: BLE001 - a view that was never registered
-                pass
+        con.unregister("faults")
+    dev = w.deviations
     cfg = asdict(w.cfg)
     cfg["start"] = w.cfg.start.isoformat()
-    manifest = {
+    return {
         "generator": "c2c simulate",
         "parameters": cfg,
         "window": {"start_date": str(np.datetime64(w.start_day, "D")), "end_date_exclusive": str(np.datetime64(w.end_day, "D"))},
         "as_of_date": str(np.datetime64(w.as_of_day, "D")),
-        "counts": {"invoices": int(len(invoices)), "events": int(len(w.events)), "violations": int(len(dev)),
+        "counts": {"invoices": int(len(w.inv["company"])), "events": int(len(w.events)), "violations": int(len(dev)),
                    "faults": int(len(faults)), "rows": counts},
         "violations_by_rule": {k: int(v) for k, v in dev["rule_id"].value_counts().sort_index().items()},
         "outcome_shapes": shape_counts(w),
@@ -271,8 +278,6 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
         "credit_limits": credit_summary(w),
         "promises_and_disputes": shapes,
     }
-    (dest / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return manifest
 
 
 def _write_promises(w: World, keys: dict, dest: Path, con: duckdb.DuckDBPyConnection) -> dict:

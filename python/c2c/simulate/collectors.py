@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 from .cases import Cases, dictionary, run_position, sort_within_runs
 from .model import CODE_IDX, DAY, NEVER, World
 from .names import person_names
+from .writer import Writer
 
 # per customer: expected number of individual portfolio moves over 24 months
 MOVES_PER_CUSTOMER_24M = 0.6
@@ -395,21 +396,16 @@ def truth_frames(w: World, p: CollectorPlan, cases: Cases) -> tuple[pa.Table, pa
     return events, invoices
 
 
-def write_truth(w: World, p: CollectorPlan, dest: Path, con: duckdb.DuckDBPyConnection, attributed: dict[str, int],
+def write_truth(w: World, p: CollectorPlan, dest: Path, writer: Writer, attributed: dict[str, int],
                 cases: Cases) -> tuple[dict[str, int], pa.Table]:
-    """Writes ``event_collectors.parquet`` (one row per true event: who did it, who owned the
-    case); returns the counts for the manifest and, per invoice in invoice order, the
-    ``collector`` columns of ``invoices.parquet``."""
+    """Hands ``event_collectors.parquet`` (one row per true event: who did it, who owned the
+    case) to the writer; returns the counts for the manifest and, per invoice in invoice order,
+    the ``collector`` columns of ``invoices.parquet``."""
     events, invoices = truth_frames(w, p, cases)
-    con.register("coll_ev", events)
-    try:
-        con.execute(f"""COPY (
-            select case_id, event_rank, activity_code, make_timestamp(event_ts * 1000000) as event_timestamp,
-                   done_by, owner_collector
-            from coll_ev
-        ) TO '{(dest / 'event_collectors.parquet').as_posix()}' (FORMAT parquet, COMPRESSION zstd)""")
-    finally:
-        con.unregister("coll_ev")
+    writer.copy_later("""
+        select case_id, event_rank, activity_code, make_timestamp(event_ts * 1000000) as event_timestamp,
+               done_by, owner_collector
+        from coll_ev""", {"coll_ev": events}, dest / "event_collectors.parquet", "FORMAT parquet, COMPRESSION zstd")
     counts = {"collector_reassignments": p.reassignments, "collector_leavers": p.leavers,
               "collector_joiners": p.joiners, "ar_managers": int(sum(len(m) for m in p.managers.values())),
               "cases_with_collector_change_mid_case": int(pc.sum(invoices["collector_changed_mid_case"]).as_py() or 0),

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .model import DAY, HOUR, NEVER, World
+from .model import DAY, HOUR, NEVER, World, stable_lexsort
 
 NEVER_DAY = NEVER // DAY
 # D365 journal statuses (CredManCreditLimitAdjStatus)
@@ -61,7 +61,7 @@ def extend_credit_history(w: World) -> None:
     t90 = (inv["due_day"] + 91) * DAY
     unpaid90 = (inv["settled_ts"] > t90) & (inv["outcome_wo_ts"] > t90) & (t90 < w.end_ts)
     u_inv = np.flatnonzero(unpaid90)
-    u_inv = u_inv[np.lexsort((t90[u_inv], inv["cust"][u_inv]))]
+    u_inv = u_inv[stable_lexsort((t90[u_inv], inv["cust"][u_inv]))]
     first = np.ones(len(u_inv), dtype=bool)
     first[1:] = inv["cust"][u_inv][1:] != inv["cust"][u_inv][:-1]
     c_inv = u_inv[first]
@@ -81,7 +81,7 @@ def extend_credit_history(w: World) -> None:
     # factor on the limit in force at the request: cuts ask for 20-50 %, periodic reviews 80-140 %
     new_factor = np.where(is_cut, 0.2 + 0.3 * rng.random(n_p + n_c), 0.8 + 0.6 * rng.random(n_p + n_c))
     # a review belongs (in the flat log) to the customer's first invoice created at or after it
-    order = np.lexsort((inv["created_ts"], inv["cust"]))
+    order = stable_lexsort((inv["created_ts"], inv["cust"]))
     key_inv = (inv["cust"][order].astype(np.int64) << 34) + inv["created_ts"][order]
     pos = np.searchsorted(key_inv, (new_cust.astype(np.int64) << 34) + new_req, side="left")
     ok = (pos < len(order)) & (new_req >= start_ts) & (new_req < w.end_ts)
@@ -133,7 +133,7 @@ def extend_credit_history(w: World) -> None:
     before = np.zeros(n)
     requested = np.zeros(n)
     approved = np.full(n, np.nan)
-    o = np.lexsort((np.arange(n), rv["requested_ts"], rv["cust"]))
+    o = stable_lexsort((np.arange(n), rv["requested_ts"], rv["cust"]))
     c_of = rv["cust"]
     start = 0
     while start < n:
@@ -166,7 +166,7 @@ def extend_credit_history(w: World) -> None:
     # of several changes effective on one day the latest holds: HighRadius by decision, D365 by
     # request (a journal records its posting date, not its posting time)
     tiebreak = np.where(hr[ch], eff_ts[ch], rv["requested_ts"][ch])
-    co = np.lexsort((tiebreak, eff_day, rv["cust"][ch]))
+    co = stable_lexsort((tiebreak, eff_day, rv["cust"][ch]))
     ch, eff_day = ch[co], eff_day[co]
     ch_key = (rv["cust"][ch].astype(np.int64) << 24) + eff_day
     # in force at the start of the invoice date: changes effective before it

@@ -7,7 +7,7 @@ D365 tables become ``<root>/d365/<table>/<table>_<YYYY-MM>.parquet`` (one file p
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -98,19 +98,45 @@ def _current_rows(by_record: np.ndarray, recid: np.ndarray, deleted: np.ndarray)
 
 class Writer:
     """Writes the raw tables, one file per month, and counts their enumerated values as it goes
-    (``census``, see :class:`c2c.contract.census.Census`). The monthly files of a table are
-    written by ``threads`` COPY statements at a time."""
+    (``census``, see :class:`c2c.contract.census.Census`).
+
+    The monthly files are written in the background, ``threads`` COPY statements at a time, while
+    the caller prepares the next table: ``write_d365`` / ``write_highradius`` return the paths
+    at once, and a table's files are on disk after the next table is handed over, or after
+    :meth:`wait`."""
 
     def __init__(self, root: Path, threads: int = 2, census: Census | None = None):
         self.root = Path(root)
         self.contract = load_contract()
         self.census = census if census is not None else Census()
-        self.threads = threads
         self.con = duckdb.connect()
         self.con.execute(f"SET threads = {threads}")
         self.con.execute("SET preserve_insertion_order = true")
+        self._pool = ThreadPoolExecutor(max_workers=threads)
+        self._pending: list[Future] = []
+
+    def copy_later(self, query: str, views: dict[str, pa.Table], path: Path, options: str) -> None:
+        """Hand over ``COPY (query) TO path (options)``, run in the background on a connection of
+        its own with the Arrow tables ``views`` registered under their names."""
+        def run() -> None:
+            con = self.con.cursor()
+            try:
+                for name, view in views.items():
+                    con.register(name, view)
+                con.execute(f"COPY ({query}) TO '{path.as_posix()}' ({options})")
+            finally:
+                con.close()
+
+        self._pending.append(self._pool.submit(run))
+
+    def wait(self) -> None:
+        """Block until every file handed over so far is written (a failed COPY raises here)."""
+        pending, self._pending = self._pending, []
+        for f in pending:
+            f.result()
 
     def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
         self.con.close()
 
     def write_d365(self, table: str, df: pd.DataFrame) -> list[Path]:
@@ -177,9 +203,13 @@ class Writer:
         for c, off in offsets.items():
             tbl = tbl.append_column(f"_off_{c}", pa.array(off))
         select = ", ".join(_hr_expr(c, types[c]) for c in cols)
+        # the census orders the extracts by their instant: taken from the UTC seconds, not
+        # re-parsed from the text the files get
+        census_select = ", ".join([*(_hr_expr(c, types[c]) for c in cols if c != "extracted_at"),
+                                   "to_timestamp(extracted_at) AS extracted_at"])
         self.con.register("census_all", tbl)
         try:
-            self.census.add_highradius(self.con, obj, f"(select {select} from census_all)")
+            self.census.add_highradius(self.con, obj, f"(select {census_select} from census_all)")
         finally:
             self.con.unregister("census_all")
         return self._write(tbl, order, months, select, self.root / "highradius" / obj, obj, "csv",
@@ -187,8 +217,8 @@ class Writer:
 
     def _write(self, tbl: pa.Table, order: np.ndarray, months: np.ndarray, select: str, dest: Path, stem: str,
                ext: str, options: str) -> list[Path]:
-        """Write the rows in ``order`` (grouped by month) with one COPY per month to
-        ``dest/<stem>_<YYYY-MM>.<ext>``, ``threads`` files at a time."""
+        """Hand over the rows in ``order`` (grouped by month) to be written with one COPY per
+        month to ``dest/<stem>_<YYYY-MM>.<ext>``; returns the paths."""
         dest.mkdir(parents=True, exist_ok=True)
         for old in dest.glob(f"*.{ext}"):
             old.unlink()
@@ -204,8 +234,8 @@ class Writer:
             finally:
                 con.close()
 
-        with ThreadPoolExecutor(max_workers=self.threads) as pool:
-            list(pool.map(copy, range(len(runs))))
+        self.wait()  # the previous table's files: at most one table waits in memory
+        self._pending = [self._pool.submit(copy, i) for i in range(len(runs))]
         return paths
 
 
