@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .model import DAY, HOUR, NEVER, World, stable_lexsort
+from .frames import frame
 
 NEVER_DAY = NEVER // DAY
 # D365 journal statuses (CredManCreditLimitAdjStatus)
@@ -223,7 +224,7 @@ def credit_tables(w: World, lake, rng: np.random.Generator, d: dict, hr: dict, c
     dec = cr["decided_ts"][fsel]
     post = cr["posted_ts"][fsel]
     requester = d365_requester[fsel]
-    base = pd.DataFrame({"recid": adj_recid, "dataareaid": comp_code[r_comp[fsel]], "journalid": journal_id,
+    base = frame({"recid": adj_recid, "dataareaid": comp_code[r_comp[fsel]], "journalid": journal_id,
                          "status": np.where(status == CREATED, CREATED, SUBMITTED), "posted": 0,
                          "posteddate": NEVER_DAY, "createddatetime": req_ts, "createdby": requester})
     lake.stamp(base, req_ts)
@@ -253,14 +254,14 @@ def credit_tables(w: World, lake, rng: np.random.Generator, d: dict, hr: dict, c
     # a partly approved line is edited to the approved limit before it is posted
     line_new = np.where(granted & (cr["outcome"][fsel] == "PARTIAL") & (status == POSTED),
                         cr["approved_limit"][fsel], cr["requested_limit"][fsel])
-    d["credmancreditlimitadjtrans"] = lake.stamp(pd.DataFrame({
+    d["credmancreditlimitadjtrans"] = lake.stamp(frame({
         "recid": recids(nr, 21), "dataareaid": comp_code[r_comp[fsel]], "journalid": journal_id, "linenum": 1.0,
         "custaccount": cust["account"][cr["cust"][fsel]], "creditmax": cr["limit_before"][fsel],
         "creditmaxnew": line_new, "fromdate": req_ts // DAY, "createddatetime": req_ts}), req_ts)
     # workflow: submitted journals only (a created journal has no workflow yet)
     sub = status != CREATED
     wf_recid = recids(int(sub.sum()), 22)
-    d["workflowtrackingstatustable"] = lake.stamp(pd.DataFrame({
+    d["workflowtrackingstatustable"] = lake.stamp(frame({
         "recid": wf_recid, "contextrecid": adj_recid[sub], "documenttype": "CredManCreditLimitAdjTable",
         "createddatetime": req_ts[sub]}), req_ts[sub])
     st_sub = status[sub]
@@ -269,7 +270,7 @@ def credit_tables(w: World, lake, rng: np.random.Generator, d: dict, hr: dict, c
     wt_type = np.concatenate([np.full(len(wf_recid), 23), np.where(st_sub[dmask] == REJECTED, 19, 4)])
     wt_ts = np.concatenate([req_ts[sub] + 5, dec[sub][dmask]])
     wt_user = np.concatenate([requester[sub], approver_user[fsel][sub][dmask]])
-    d["workflowtrackingtable"] = lake.stamp(pd.DataFrame({
+    d["workflowtrackingtable"] = lake.stamp(frame({
         "recid": recids(len(wt_wf), 23), "workflowtrackingstatustable": wt_wf,
         "trackingtype": pd.array(wt_type, dtype="int32"), "user": wt_user, "createddatetime": wt_ts}), wt_ts)
 
@@ -278,7 +279,7 @@ def credit_tables(w: World, lake, rng: np.random.Generator, d: dict, hr: dict, c
     rv_id = fmt("CRV", np.arange(1, len(rh_) + 1), 8)
     rv_dec = cr["decided_ts"][rh_]
     acc_cur = np.array([c.currency for c in w.companies], dtype=object)
-    rv_base = pd.DataFrame({
+    rv_base = frame({
         "review_id": rv_id, "company_code": comp_code[r_comp[rh_]], "customer_number": cust["account"][cr["cust"][rh_]],
         "review_type": cr["type"][rh_], "requested_limit": cr["requested_limit"][rh_], "approved_limit": np.nan,
         "currency": acc_cur[r_comp[rh_]], "risk_class": cust["risk"][cr["cust"][rh_]],
