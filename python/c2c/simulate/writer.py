@@ -84,6 +84,8 @@ def _by_month(order: np.ndarray, months: np.ndarray) -> np.ndarray:
 
 def _month_runs(months: np.ndarray) -> list[tuple[str, int, int]]:
     """(``YYYY-MM``, first row, end row) of each run of equal months in a sorted array."""
+    if not len(months):
+        return []
     cuts = [0, *(np.flatnonzero(np.diff(months)) + 1).tolist(), len(months)]
     return [(str(np.datetime64(int(months[a]), "M")), a, b) for a, b in zip(cuts[:-1], cuts[1:])]
 
