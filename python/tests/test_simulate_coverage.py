@@ -6,6 +6,7 @@ counts when at least one record carries it in its current state (``c2c.contract.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -42,3 +43,10 @@ def test_every_enumerated_value_occurs_in_the_default_simulation(zone_20k: Path)
     listing = "\n".join(f"  {r.system}.{r.table}.{r.column} = {r.value} ({r.label})" for r in missing.itertuples())
     if not missing.empty:
         pytest.fail(f"{len(missing)} of {len(counts)} enumerated values of the contract are absent:\n{listing}")
+
+
+def test_manifest_counts_equal_a_census_of_the_files(zone_20k: Path):
+    """The simulator counts the enumerated values as it writes; the files on disk say the same."""
+    manifest = json.loads((zone_20k / "ground_truth" / "manifest.json").read_text())
+    on_disk = enum_counts(zone_20k)
+    assert manifest["enumerated_values"] == {k: int(v) for k, v in zip(on_disk["key"], on_disk["rows"])}

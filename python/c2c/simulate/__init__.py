@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from dataclasses import asdict
@@ -31,8 +32,12 @@ from typing import Callable
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+
+from c2c.contract.census import Census
 
 from . import collectors
+from .cases import Cases, dictionary, run_position
 from .config import SimConfig
 from .credit import summary as credit_summary
 from .faults import VERSIONED_HR, FaultLog, HR_RECORD_KEY, inject_malformed_lines, inject_row_faults
@@ -112,33 +117,42 @@ def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) 
     files: list[Path] = []
     counts: dict[str, int] = {}
     try:
+        # each table is handed over (popped) so that its memory is freed once it is written
         for table in writer.contract["d365"]:
             if table not in d:
                 continue
             step(f"writing d365/{table}")
-            files += writer.write_d365(table, d[table])
             counts[f"d365.{table}"] = len(d[table])
+            files += writer.write_d365(table, d.pop(table))
         for obj in writer.contract["highradius"]:
             step(f"writing highradius/{obj}")
-            files += writer.write_highradius(obj, hr[obj], tzs, HR_RECORD_KEY[obj])
             counts[f"highradius.{obj}"] = len(hr[obj])
+            files += writer.write_highradius(obj, hr.pop(obj), tzs, HR_RECORD_KEY[obj])
+        del d, hr
+        gc.collect()
+        step("writing the ground truth")  # while the last raw files are being written
+        truth = out / "ground_truth"
+        truth.mkdir(parents=True, exist_ok=True)
+        cases = Cases(keys)
+        coll_summary, coll_inv = collectors.write_truth(world, coll_plan, truth, writer, coll_counts, cases)
+        shapes = _write_truth(world, keys, truth, writer, cases, coll_inv)
+        del cases, coll_inv
+        writer.wait()
         inject_malformed_lines(out, files, rates.malformed_csv_line, rng, log)
-        step("writing the ground truth")
-        manifest = _write_truth(world, keys, log.frame(), out / "ground_truth", writer.con, counts)
-        manifest["collectors"] = collectors.write_truth(world, coll_plan, keys, out / "ground_truth", writer.con, coll_counts)
+        manifest = _write_faults(world, log.frame(), truth, writer.con, counts, shapes)
+        manifest["collectors"] = coll_summary
         step("counting the shapes")
-        _write_shapes(world, out, manifest, writer.con)
+        _write_shapes(world, out, manifest, writer.census)
     finally:
         writer.close()
     return manifest
 
 
-def _write_shapes(w: World, out: Path, manifest: dict, con: duckdb.DuckDBPyConnection) -> None:
+def _write_shapes(w: World, out: Path, manifest: dict, census: Census) -> None:
     """Adds to the manifest the records per enumerated value of the contract (current state, as
-    written) and the rows of each shape the simulation steps recorded in ``world.shapes``."""
-    from c2c.contract.census import enum_counts
-
-    counts = enum_counts(out, con=con)
+    written: the writer's census) and the rows of each shape the simulation steps recorded in
+    ``world.shapes``."""
+    counts = census.frame()
     manifest["enumerated_values"] = {k: int(v) for k, v in zip(counts["key"], counts["rows"])}
     shapes = dict(w.shapes)
     # the counts the other steps report (outcomes, promises and disputes, credit limits,
@@ -167,71 +181,96 @@ def _same_extract(df: pd.DataFrame, key: list[str]) -> np.ndarray:
     return (nxt.notna() & (nxt.fillna(-1).to_numpy(np.int64) // DAY == df["extracted_at"].to_numpy(np.int64) // DAY)).to_numpy()
 
 
-def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: duckdb.DuckDBPyConnection,
-                 counts: dict[str, int]) -> dict:
-    dest.mkdir(parents=True, exist_ok=True)
+def _truth_invoices(w: World, cases: Cases, collector: pa.Table) -> pa.Table:
+    """The columns ``invoices.parquet`` is written from, one row per invoice in invoice order."""
     inv = w.inv
-    comp = keys["case_company"]
-    status = inv["outcome"]  # settled, written_off, credited or open (simulate.outcomes)
-    systems = np.array([c.collections_system for c in w.companies], dtype=object)
-    invoices = pd.DataFrame({
-        "invoice_index": np.arange(len(comp)), "company_code": comp, "invoice_id": keys["inv_id"],
-        "customer_account": w.cust["account"][inv["cust"]], "customer_segment": np.array(
-            ["Enterprise", "Mid-market", "Small business", "Public sector"], dtype=object)[inv["segment"]],
-        "payment_behaviour": np.array(["on_time", "late", "chronic_late", "disputing", "defaulting"], dtype=object)[inv["behaviour"]],
-        "collections_system": systems[inv["company"]], "currency": inv["currency"], "invoice_amount_cents": inv["amount"],
-        "invoice_day": inv["post_day"], "due_day": inv["due_day"], "status": status,
+    systems = [c.collections_system for c in w.companies]
+    return pa.table({
+        "invoice_index": np.arange(len(cases.case_id)), "company_code": cases.company,
+        "invoice_id": cases.invoice_id, "case_id": cases.case_id,
+        "customer_account": dictionary(w.cust["account"], inv["cust"]),
+        "customer_segment": dictionary(["Enterprise", "Mid-market", "Small business", "Public sector"], inv["segment"]),
+        "payment_behaviour": dictionary(["on_time", "late", "chronic_late", "disputing", "defaulting"], inv["behaviour"]),
+        "collections_system": dictionary(systems, inv["company"]), "currency": pa.array(inv["currency"], pa.string()),
+        "invoice_amount_cents": inv["amount"], "invoice_day": inv["post_day"], "due_day": inv["due_day"],
+        # settled, written_off, credited or open (simulate.outcomes)
+        "status": pa.array(inv["outcome"], pa.string()),
         "settled_ts": np.where(inv["settled_ts"] < NEVER, inv["settled_ts"], -1),
         "written_off_ts": np.where(inv["outcome_wo_ts"] < NEVER, inv["outcome_wo_ts"], -1),
         "written_off_cents": inv["wo_amount"], "has_cash_receipt": inv["has_cash_receipt"],
-        "credit_limit_at_invoicing": inv["credit_limit_at_invoicing"]})
-    events = w.events
-    codes = pd.DataFrame({"activity_index": np.arange(len(CODES)), "activity_code": CODES})
-    dev = w.deviations
-    con.register("inv", invoices)
-    con.register("ev", events)
-    con.register("codes", codes)
-    con.register("dev", dev)
+        "credit_limit_at_invoicing": inv["credit_limit_at_invoicing"],
+        "collector": collector["collector"], "collector_changed_mid_case": collector["collector_changed_mid_case"]})
+
+
+def _truth_events(w: World, cases: Cases) -> pa.Table:
+    """The true events in case order: case id, company, invoice, sequence, activity code, time.
+
+    ``w.events`` is in (invoice, time, catalogue order), and the catalogue order grows with the
+    activity index, so the sequence is the event's position within its invoice."""
+    ev = w.events
+    o = cases.event_order(ev["invoice_index"].to_numpy(np.int64))
+    inv_o = ev["invoice_index"].to_numpy(np.int64)[o]
+    return pa.table({
+        "case_id": cases.column(cases.case_id, inv_o), "company_code": cases.column(cases.company, inv_o),
+        "invoice_id": cases.column(cases.invoice_id, inv_o), "sequence": run_position(inv_o),
+        "activity_code": dictionary(CODES, ev["activity_index"].to_numpy(np.int64)[o]),
+        "ts": ev["ts"].to_numpy(np.int64)[o]})
+
+
+def _write_truth(w: World, keys: dict, dest: Path, writer: Writer, cases: Cases, collector: pa.Table) -> dict:
+    """Writes invoices, events, violations and promises of the ground truth (``collector``: the
+    collector columns of each invoice, from ``collectors.write_truth``); the events are handed to
+    the writer. Returns the promise and dispute shape counts."""
     inv_sql = """
-        select company_code, invoice_id, lower(company_code) || ':' || invoice_id as case_id, customer_account,
+        select company_code, invoice_id, case_id, customer_account,
                customer_segment, payment_behaviour, collections_system, currency,
                cast(invoice_amount_cents as decimal(18, 0)) / 100 as invoice_amount,
-               date '1970-01-01' + cast(invoice_day as integer) as invoice_date,
-               date '1970-01-01' + cast(due_day as integer) as due_date, status,
+               cast(date '1970-01-01' + cast(invoice_day as integer) as timestamp) as invoice_date,
+               cast(date '1970-01-01' + cast(due_day as integer) as timestamp) as due_date, status,
                case when settled_ts >= 0 then make_timestamp(settled_ts * 1000000) end as settled_at,
                case when written_off_ts >= 0 then make_timestamp(written_off_ts * 1000000) end as written_off_at,
                cast(written_off_cents as decimal(18, 0)) / 100 as written_off_amount, has_cash_receipt,
-               cast(credit_limit_at_invoicing as decimal(18, 2)) as credit_limit_at_invoicing
+               cast(cast(credit_limit_at_invoicing as decimal(18, 2)) as double) as credit_limit_at_invoicing,
+               collector, collector_changed_mid_case
         from inv order by company_code, invoice_id"""
     ev_sql = """
-        select lower(i.company_code) || ':' || i.invoice_id as case_id, i.company_code, i.invoice_id,
-               row_number() over (partition by e.invoice_index order by e.ts, c.activity_index) as sequence,
-               c.activity_code, make_timestamp(e.ts * 1000000) as event_timestamp
-        from ev e join inv i using (invoice_index) join codes c using (activity_index)
-        order by case_id, sequence"""
+        select case_id, company_code, invoice_id, sequence, activity_code,
+               make_timestamp(ts * 1000000) as event_timestamp
+        from ev"""
     dev_sql = """
-        select d.rule_id, i.company_code, i.invoice_id, lower(i.company_code) || ':' || i.invoice_id as case_id, d.detail
-        from dev d join inv i on i.invoice_index = d.invoice_index order by rule_id, company_code, invoice_id"""
+        select d.rule_id, i.company_code, i.invoice_id, i.case_id, d.detail
+        from dev d join inv i on i.invoice_index = d.invoice_index order by rule_id, company_code, invoice_id, detail"""
+    parquet = "FORMAT parquet, COMPRESSION zstd"
+    writer.copy_later(ev_sql, {"ev": _truth_events(w, cases)}, dest / "events.parquet", parquet)
+    con = writer.con
     try:
-        for name, sql in (("invoices", inv_sql), ("events", ev_sql), ("violations", dev_sql)):
-            con.execute(f"COPY ({sql}) TO '{(dest / (name + '.parquet')).as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
-        shapes = _write_promises(w, keys, dest, con)
-        con.register("faults", faults)
+        con.register("inv", _truth_invoices(w, cases, collector))
+        con.register("dev", w.deviations)
+        for name, sql in (("invoices", inv_sql), ("violations", dev_sql)):
+            con.execute(f"COPY ({sql}) TO '{(dest / (name + '.parquet')).as_posix()}' ({parquet})")
+    finally:
+        for v in ("inv", "dev"):
+            con.unregister(v)
+    return _write_promises(w, keys, dest, con)
+
+
+def _write_faults(w: World, faults: pd.DataFrame, dest: Path, con: duckdb.DuckDBPyConnection,
+                  counts: dict[str, int], shapes: dict) -> dict:
+    """Writes ``faults.parquet``; returns the manifest (parameters, window, counts, shapes)."""
+    con.register("faults", faults)
+    try:
         con.execute(f"COPY (select * from faults) TO '{(dest / 'faults.parquet').as_posix()}' (FORMAT parquet)")
     finally:
-        for v in ("inv", "ev", "codes", "dev", "faults"):
-            try:
-                con.unregister(v)
-            except Exception:  # noqa: BLE001 - a view that was never registered
-                pass
+        con.unregister("faults")
+    dev = w.deviations
     cfg = asdict(w.cfg)
     cfg["start"] = w.cfg.start.isoformat()
-    manifest = {
+    return {
         "generator": "c2c simulate",
         "parameters": cfg,
         "window": {"start_date": str(np.datetime64(w.start_day, "D")), "end_date_exclusive": str(np.datetime64(w.end_day, "D"))},
         "as_of_date": str(np.datetime64(w.as_of_day, "D")),
-        "counts": {"invoices": int(len(invoices)), "events": int(len(events)), "violations": int(len(dev)),
+        "counts": {"invoices": int(len(w.inv["company"])), "events": int(len(w.events)), "violations": int(len(dev)),
                    "faults": int(len(faults)), "rows": counts},
         "violations_by_rule": {k: int(v) for k, v in dev["rule_id"].value_counts().sort_index().items()},
         "outcome_shapes": shape_counts(w),
@@ -239,8 +278,6 @@ def _write_truth(w: World, keys: dict, faults: pd.DataFrame, dest: Path, con: du
         "credit_limits": credit_summary(w),
         "promises_and_disputes": shapes,
     }
-    (dest / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return manifest
 
 
 def _write_promises(w: World, keys: dict, dest: Path, con: duckdb.DuckDBPyConnection) -> dict:

@@ -25,9 +25,13 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from .cases import Cases, dictionary, run_position, sort_within_runs
 from .model import CODE_IDX, DAY, NEVER, World
 from .names import person_names
+from .writer import Writer
 
 # per customer: expected number of individual portfolio moves over 24 months
 MOVES_PER_CUSTOMER_24M = 0.6
@@ -287,95 +291,124 @@ def attribute(w: World, p: CollectorPlan, d: dict[str, pd.DataFrame], hr: dict[s
 
 
 # ----------------------------------------------------------------------------- ground truth
-def truth_frames(w: World, p: CollectorPlan, keys: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(events with the collector who owned the case and who did the event, invoices' collector).
+# who does a true event (``done_by``), as integer codes into DONE_BY
+DONE_BY = np.array(["clerk", "collector", "approver", "manager", "system"], dtype=object)
+CLERK, COLLECTOR, APPROVER, MANAGER, SYSTEM = range(5)
 
-    Who did each true event: ``collector`` for the collector actions (HighRadius letters only when
-    sent by a person, HighRadius promise ends are evaluated by the system), ``manager`` for
-    write-offs (and for the settlement of an invoice a write-off closed), ``approver`` for credit
-    decisions, ``clerk`` for invoices, payments and settlements, ``system`` for receipts, automated letters and derived events."""
+
+def _codes(*names: str) -> np.ndarray:
+    return np.array([CODE_IDX[n] for n in names], dtype=np.int64)
+
+
+def _done_by(w: World, inv_i: np.ndarray, ts: np.ndarray, code: np.ndarray, hr_comp: np.ndarray) -> np.ndarray:
+    """Who did each true event (codes into ``DONE_BY``): ``collector`` for the collector actions
+    (HighRadius letters only when sent by a person, HighRadius promise ends are evaluated by the
+    system), ``manager`` for write-offs (and for the settlement of an invoice a write-off closed),
+    ``approver`` for credit decisions, ``clerk`` for invoices, payments and settlements,
+    ``system`` for receipts, automated letters and derived events."""
+    by_code = np.full(len(CODE_IDX), CLERK, dtype=np.int8)
+    by_code[_codes(*COLLECTOR_ACTIONS)] = COLLECTOR
+    by_code[_codes("CREDIT_LIMIT_APPROVED", "CREDIT_LIMIT_REJECTED")] = APPROVER
+    by_code[_codes("INVOICE_WRITTEN_OFF", "INVOICE_PARTIALLY_WRITTEN_OFF")] = MANAGER
+    by_code[_codes("DUE_DATE_PASSED")] = SYSTEM
+    kind = by_code[code]
+    # an invoice closed by a (non-material) write-off is settled by the write-off's settlement,
+    # which the AR manager who posted the write-off makes
+    closed_by_write_off = np.asarray(w.inv["closing_kind"] == "write-off", dtype=bool)
+    kind[(code == CODE_IDX["INVOICE_SETTLED"]) & closed_by_write_off[inv_i]] = MANAGER
+    by_system = np.zeros(len(CODE_IDX), dtype=bool)
+    by_system[_codes("PAYMENT_RECEIVED", "PAYMENT_REMINDER_SENT", "PROMISE_TO_PAY_KEPT", "PROMISE_TO_PAY_BROKEN",
+                     "PROMISE_TO_PAY_CANCELLED")] = True
+    kind[hr_comp & by_system[code]] = SYSTEM
+    # HighRadius letters: by a person or by the system, as the letter says
+    is_letter = np.zeros(len(CODE_IDX), dtype=bool)
+    is_letter[_codes(*(f"DUNNING_LETTER_{k}_SENT" for k in range(1, 5)))] = True
+    letter = np.flatnonzero(is_letter[code] & hr_comp)
+    kind[letter[~_letter_by_person(w, inv_i[letter], ts[letter])]] = SYSTEM
+    return kind
+
+
+def _letter_by_person(w: World, inv_i: np.ndarray, ts: np.ndarray) -> np.ndarray:
+    """Whether the letter of each (invoice, instant) was sent by a person (the first letter
+    at that instant says; no letter: no)."""
+    lt = w.letters
+    if not len(lt["inv"]):
+        return np.zeros(len(inv_i), dtype=bool)
+    keys, first = np.unique((lt["inv"].astype(np.int64) << 32) | lt["ts"].astype(np.int64), return_index=True)
+    wanted = (inv_i.astype(np.int64) << 32) | ts.astype(np.int64)
+    pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return (keys[pos] == wanted) & np.asarray(lt["sent_by_collector"], dtype=bool)[first][pos]
+
+
+def _actor_names(w: World, p: CollectorPlan) -> np.ndarray:
+    """Identifiers as the event log shows them: entry ``worker`` is the worker's D365 user id,
+    entry ``n_workers + worker`` its HighRadius collector id (None if HighRadius never saw it)."""
+    hr_comp = np.array([c.collections_system == "HIGHRADIUS" for c in w.companies])
+    hr_ever = np.unique(p.worker[hr_comp[w.cust["company"][p.cust]]])
+    coll_id = np.full(len(w.workers["user"]), None, dtype=object)
+    coll_id[hr_ever] = [f"COL{k:04d}" for k in range(1, len(hr_ever) + 1)]
+    return np.concatenate([w.workers["user"].astype(object), coll_id])
+
+
+def truth_frames(w: World, p: CollectorPlan, cases: Cases) -> tuple[pa.Table, pa.Table]:
+    """(events with the collector who owned the case and who did the event, in case order; per
+    invoice, in invoice order: the case's collector and whether it changed mid-case).
+
+    ``done_by`` is described in :func:`_done_by`; ``owner_collector`` is the collector assigned
+    to the customer at the event's instant. The case's collector is the one who did the last
+    collector action at or before the outcome (settled / written-off time; open cases:
+    everything up to the as-of date)."""
     ev = w.events
     inv_i = ev["invoice_index"].to_numpy(np.int64)
     ts = ev["ts"].to_numpy(np.int64)
-    code = np.array(list(CODE_IDX))[ev["activity_index"].to_numpy()]
-    comp = w.inv["company"][inv_i]
-    hr_comp = np.array([c.collections_system == "HIGHRADIUS" for c in w.companies])[comp]
-    owner = p.at(w.inv["cust"][inv_i], ts)
-    kind = np.full(len(ev), "clerk", dtype=object)
-    kind[np.isin(code, COLLECTOR_ACTIONS)] = "collector"
-    kind[np.isin(code, ["CREDIT_LIMIT_APPROVED", "CREDIT_LIMIT_REJECTED"])] = "approver"
-    kind[np.isin(code, ["INVOICE_WRITTEN_OFF", "INVOICE_PARTIALLY_WRITTEN_OFF"])] = "manager"
-    # an invoice closed by a (non-material) write-off is settled by the write-off's settlement,
-    # which the AR manager who posted the write-off makes
-    kind[(code == "INVOICE_SETTLED") & (w.inv["closing_kind"][inv_i] == "write-off")] = "manager"
-    kind[np.isin(code, ["DUE_DATE_PASSED"])] = "system"
-    kind[(code == "PAYMENT_RECEIVED") & hr_comp] = "system"
-    kind[hr_comp & (code == "PAYMENT_REMINDER_SENT")] = "system"
-    kind[hr_comp & np.isin(code, ["PROMISE_TO_PAY_KEPT", "PROMISE_TO_PAY_BROKEN", "PROMISE_TO_PAY_CANCELLED"])] = "system"
-    # HighRadius letters: by a person or by the system, as the letter says
-    lt = w.letters
-    letter_key = pd.Series(lt["sent_by_collector"], index=pd.MultiIndex.from_arrays([lt["inv"], lt["ts"]]))
-    letter_key = letter_key[~letter_key.index.duplicated()]
-    is_letter = np.char.startswith(code.astype(str), "DUNNING_LETTER_") & hr_comp
-    by_person = letter_key.reindex(pd.MultiIndex.from_arrays([inv_i[is_letter], ts[is_letter]])).fillna(False).to_numpy(bool)
-    kind[np.flatnonzero(is_letter)[~by_person]] = "system"
-    # identifiers as the event log shows them: HighRadius collector ids, D365 user ids
-    hr_ever = np.unique(p.worker[np.array([c.collections_system == "HIGHRADIUS" for c in w.companies])[w.cust["company"][p.cust]]])
-    coll_id = np.full(len(w.workers["user"]), None, dtype=object)
-    coll_id[hr_ever] = pd.Series(np.arange(1, len(hr_ever) + 1)).map(lambda k: f"COL{k:04d}").to_numpy()
-    owner_name = np.where(hr_comp, coll_id[owner], w.workers["user"][owner])
-    events = pd.DataFrame({
-        "case_id": pd.Series(keys["case_company"]).str.lower().to_numpy()[inv_i] + ":" + keys["inv_id"][inv_i],
-        "activity_code": code, "event_ts": ts, "done_by": kind, "owner_collector": owner_name,
-        "invoice_index": inv_i})
-    # the case's collector: the one who did the last collector action at or before the outcome
-    # (settled / written-off time; open cases: everything up to the as-of date)
+    code = ev["activity_index"].to_numpy(np.int64)
+    hr_comp = np.array([c.collections_system == "HIGHRADIUS" for c in w.companies])[w.inv["company"][inv_i]]
+    names = pa.array(_actor_names(w, p), pa.string())
+    owner = p.at(w.inv["cust"][inv_i], ts) + len(w.workers["user"]) * hr_comp
+    kind = _done_by(w, inv_i, ts, code, hr_comp)
+    del hr_comp
     outcome = np.minimum(w.inv["settled_ts"], w.inv["outcome_wo_ts"])
     cutoff = np.where(outcome < NEVER, outcome, (w.as_of_day + 1) * DAY - 1)
-    counts = (kind == "collector") & (ts <= cutoff[inv_i])
     # events are in (invoice, time, catalogue order): the last counted one per invoice wins
-    idx = np.flatnonzero(counts)
-    last = pd.Series(idx).groupby(inv_i[idx]).max()
-    collector = np.full(len(w.inv["company"]), None, dtype=object)
-    collector[last.index.to_numpy()] = owner_name[last.to_numpy()]
-    # cases whose customer changed collector while they were open (after posting, up to the outcome)
+    idx = np.flatnonzero((kind == COLLECTOR) & (ts <= cutoff[inv_i]))
+    last = idx[np.append(inv_i[idx][1:] != inv_i[idx][:-1], True)] if len(idx) else idx
     n_inv = len(w.inv["company"])
+    collector = np.full(n_inv, -1, dtype=np.int64)
+    collector[inv_i[last]] = owner[last]
+    # cases whose customer changed collector while they were open (after posting, up to the outcome)
     keys_all = p.key(p.cust, p.from_ts)
     lo = np.searchsorted(keys_all, p.key(w.inv["cust"], w.inv["posted_ts"]), side="right")
     hi = np.searchsorted(keys_all, p.key(w.inv["cust"], cutoff), side="right")
-    invoices = pd.DataFrame({"invoice_index": np.arange(n_inv), "collector": collector,
-                             "collector_changed_mid_case": hi > lo})
+    invoices = pa.table({"collector": names.take(pa.array(collector, mask=collector < 0)),
+                         "collector_changed_mid_case": hi > lo})
+    # case order; within a case (event time, activity code): events at the same instant are
+    # reordered by the code's name
+    o = cases.event_order(inv_i)
+    inv_i, ts, code, kind, owner = inv_i[o], ts[o], code[o], kind[o], owner[o]
+    code_names = np.array(list(CODE_IDX), dtype=str)
+    alpha = np.argsort(np.argsort(code_names, kind="stable"), kind="stable")
+    o = sort_within_runs(np.cumsum(np.append(True, (inv_i[1:] != inv_i[:-1]) | (ts[1:] != ts[:-1]))), alpha[code])
+    inv_i, ts, code, kind, owner = inv_i[o], ts[o], code[o], kind[o], owner[o]
+    events = pa.table({
+        "case_id": cases.column(cases.case_id, inv_i), "event_rank": run_position(inv_i),
+        "activity_code": dictionary(code_names, code), "event_ts": ts,
+        "done_by": dictionary(DONE_BY, kind), "owner_collector": dictionary(names, owner)})
     return events, invoices
 
 
-def write_truth(w: World, p: CollectorPlan, keys: dict, dest: Path, con: duckdb.DuckDBPyConnection,
-                attributed: dict[str, int]) -> dict[str, int]:
-    """``event_collectors.parquet`` (one row per true event: who did it, who owned the case) and
-    the ``collector`` columns of ``invoices.parquet``; returns the counts for the manifest."""
-    events, invoices = truth_frames(w, p, keys)
-    inv_file = (dest / "invoices.parquet").as_posix()
-    con.register("coll_ev", events)
-    con.register("coll_inv", invoices.assign(case_id=(pd.Series(keys["case_company"]).str.lower() + ":" + keys["inv_id"]).to_numpy()))
-    try:
-        con.execute(f"""COPY (
-            select case_id, row_number() over (partition by case_id order by event_ts, activity_code) as event_rank,
-                   activity_code, make_timestamp(event_ts * 1000000) as event_timestamp, done_by, owner_collector
-            from coll_ev order by case_id, event_ts, activity_code
-        ) TO '{(dest / 'event_collectors.parquet').as_posix()}' (FORMAT parquet, COMPRESSION zstd)""")
-        merged = con.execute(f"""
-            select i.*, c.collector, c.collector_changed_mid_case
-            from read_parquet('{inv_file}') i left join coll_inv c using (case_id)
-            order by i.company_code, i.invoice_id""").df()
-        con.register("merged_inv", merged)
-        con.execute(f"COPY (select * from merged_inv) TO '{inv_file}' (FORMAT parquet, COMPRESSION zstd)")
-    finally:
-        for v in ("coll_ev", "coll_inv", "merged_inv"):
-            try:
-                con.unregister(v)
-            except Exception:  # noqa: BLE001 - a view that was never registered
-                pass
-    return {"collector_reassignments": p.reassignments, "collector_leavers": p.leavers,
-            "collector_joiners": p.joiners, "ar_managers": int(sum(len(m) for m in p.managers.values())),
-            "cases_with_collector_change_mid_case": int(invoices["collector_changed_mid_case"].sum()),
-            "cases_without_collector": int(invoices["collector"].isna().sum()),
-            "write_offs_posted_by_managers": attributed["write_offs_by_managers"]}
+def write_truth(w: World, p: CollectorPlan, dest: Path, writer: Writer, attributed: dict[str, int],
+                cases: Cases) -> tuple[dict[str, int], pa.Table]:
+    """Hands ``event_collectors.parquet`` (one row per true event: who did it, who owned the
+    case) to the writer; returns the counts for the manifest and, per invoice in invoice order,
+    the ``collector`` columns of ``invoices.parquet``."""
+    events, invoices = truth_frames(w, p, cases)
+    writer.copy_later("""
+        select case_id, event_rank, activity_code, make_timestamp(event_ts * 1000000) as event_timestamp,
+               done_by, owner_collector
+        from coll_ev""", {"coll_ev": events}, dest / "event_collectors.parquet", "FORMAT parquet, COMPRESSION zstd")
+    counts = {"collector_reassignments": p.reassignments, "collector_leavers": p.leavers,
+              "collector_joiners": p.joiners, "ar_managers": int(sum(len(m) for m in p.managers.values())),
+              "cases_with_collector_change_mid_case": int(pc.sum(invoices["collector_changed_mid_case"]).as_py() or 0),
+              "cases_without_collector": int(invoices["collector"].null_count),
+              "write_offs_posted_by_managers": attributed["write_offs_by_managers"]}
+    return counts, invoices

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .model import AMOUNT_MEDIAN, DAY, HOUR, NEVER, World
+from .frames import frame
 from .tables import Lake, _fmt, _recids
 
 __all__ = ["interest_notes", "table_shapes"]
@@ -153,7 +154,7 @@ def _activity_shapes(w: World, d: dict[str, pd.DataFrame], keys: dict) -> None:
     na = len(act)
     recid = _recids(na + k, 18)[na:]
     lake = Lake(rng)
-    planned = lake.stamp(pd.DataFrame({
+    planned = lake.stamp(frame({
         "recid": recid, "dataareaid": comp_code[inv["company"][cand]],
         "activitynumber": _fmt("ACT-", np.arange(na + 1, na + k + 1), 8),
         "category": pd.array(np.zeros(k), dtype="int32"), "typeid": "Call", "purpose": "Follow-up call",
@@ -163,7 +164,7 @@ def _activity_shapes(w: World, d: dict[str, pd.DataFrame], keys: dict) -> None:
     d["smmactivities"] = pd.concat([act, planned], ignore_index=True)
     links = d["custcollectionslinkactivitiescusttrans"]
     nl = len(links)
-    d["custcollectionslinkactivitiescusttrans"] = pd.concat([links, lake.stamp(pd.DataFrame({
+    d["custcollectionslinkactivitiescusttrans"] = pd.concat([links, lake.stamp(frame({
         "recid": _recids(nl + k, 19)[nl:], "dataareaid": comp_code[inv["company"][cand]], "primaryrecid": recid,
         "refrecid": keys["ct_inv_recid"][cand]}), planned_at)], ignore_index=True)
     w.shapes["d365.smmactivities.planned_call_not_made"] = int(k)
@@ -207,7 +208,7 @@ def _hr_tasks_and_escalations(w: World, hr: dict[str, pd.DataFrame], keys: dict)
     act = hr["hr_collection_activity"]
     na, k = len(act), len(a_inv)
     done = a_ts + (HOUR + rng.random(k) * 3 * DAY).astype(np.int64)
-    new = pd.DataFrame({
+    new = frame({
         "activity_id": _fmt("ACT", np.arange(na + 1, na + k + 1), 10), "company_code": comp, "customer_number": acc,
         "invoice_number": keys["inv_id"][a_inv], "activity_type": a_type, "outcome_code": a_out,
         "collector_id": [coll.get((c, a)) for c, a in zip(comp, acc)], "created_at": a_ts,

@@ -22,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .model import DAY, HOUR, NEVER, World
+from .model import DAY, HOUR, NEVER, World, stable_lexsort
+from .frames import frame
 
 NEVER_DAY = NEVER // DAY
 # D365 journal statuses (CredManCreditLimitAdjStatus)
@@ -61,7 +62,7 @@ def extend_credit_history(w: World) -> None:
     t90 = (inv["due_day"] + 91) * DAY
     unpaid90 = (inv["settled_ts"] > t90) & (inv["outcome_wo_ts"] > t90) & (t90 < w.end_ts)
     u_inv = np.flatnonzero(unpaid90)
-    u_inv = u_inv[np.lexsort((t90[u_inv], inv["cust"][u_inv]))]
+    u_inv = u_inv[stable_lexsort((t90[u_inv], inv["cust"][u_inv]))]
     first = np.ones(len(u_inv), dtype=bool)
     first[1:] = inv["cust"][u_inv][1:] != inv["cust"][u_inv][:-1]
     c_inv = u_inv[first]
@@ -81,7 +82,7 @@ def extend_credit_history(w: World) -> None:
     # factor on the limit in force at the request: cuts ask for 20-50 %, periodic reviews 80-140 %
     new_factor = np.where(is_cut, 0.2 + 0.3 * rng.random(n_p + n_c), 0.8 + 0.6 * rng.random(n_p + n_c))
     # a review belongs (in the flat log) to the customer's first invoice created at or after it
-    order = np.lexsort((inv["created_ts"], inv["cust"]))
+    order = stable_lexsort((inv["created_ts"], inv["cust"]))
     key_inv = (inv["cust"][order].astype(np.int64) << 34) + inv["created_ts"][order]
     pos = np.searchsorted(key_inv, (new_cust.astype(np.int64) << 34) + new_req, side="left")
     ok = (pos < len(order)) & (new_req >= start_ts) & (new_req < w.end_ts)
@@ -133,7 +134,7 @@ def extend_credit_history(w: World) -> None:
     before = np.zeros(n)
     requested = np.zeros(n)
     approved = np.full(n, np.nan)
-    o = np.lexsort((np.arange(n), rv["requested_ts"], rv["cust"]))
+    o = stable_lexsort((np.arange(n), rv["requested_ts"], rv["cust"]))
     c_of = rv["cust"]
     start = 0
     while start < n:
@@ -166,7 +167,7 @@ def extend_credit_history(w: World) -> None:
     # of several changes effective on one day the latest holds: HighRadius by decision, D365 by
     # request (a journal records its posting date, not its posting time)
     tiebreak = np.where(hr[ch], eff_ts[ch], rv["requested_ts"][ch])
-    co = np.lexsort((tiebreak, eff_day, rv["cust"][ch]))
+    co = stable_lexsort((tiebreak, eff_day, rv["cust"][ch]))
     ch, eff_day = ch[co], eff_day[co]
     ch_key = (rv["cust"][ch].astype(np.int64) << 24) + eff_day
     # in force at the start of the invoice date: changes effective before it
@@ -223,7 +224,7 @@ def credit_tables(w: World, lake, rng: np.random.Generator, d: dict, hr: dict, c
     dec = cr["decided_ts"][fsel]
     post = cr["posted_ts"][fsel]
     requester = d365_requester[fsel]
-    base = pd.DataFrame({"recid": adj_recid, "dataareaid": comp_code[r_comp[fsel]], "journalid": journal_id,
+    base = frame({"recid": adj_recid, "dataareaid": comp_code[r_comp[fsel]], "journalid": journal_id,
                          "status": np.where(status == CREATED, CREATED, SUBMITTED), "posted": 0,
                          "posteddate": NEVER_DAY, "createddatetime": req_ts, "createdby": requester})
     lake.stamp(base, req_ts)
@@ -253,14 +254,14 @@ def credit_tables(w: World, lake, rng: np.random.Generator, d: dict, hr: dict, c
     # a partly approved line is edited to the approved limit before it is posted
     line_new = np.where(granted & (cr["outcome"][fsel] == "PARTIAL") & (status == POSTED),
                         cr["approved_limit"][fsel], cr["requested_limit"][fsel])
-    d["credmancreditlimitadjtrans"] = lake.stamp(pd.DataFrame({
+    d["credmancreditlimitadjtrans"] = lake.stamp(frame({
         "recid": recids(nr, 21), "dataareaid": comp_code[r_comp[fsel]], "journalid": journal_id, "linenum": 1.0,
         "custaccount": cust["account"][cr["cust"][fsel]], "creditmax": cr["limit_before"][fsel],
         "creditmaxnew": line_new, "fromdate": req_ts // DAY, "createddatetime": req_ts}), req_ts)
     # workflow: submitted journals only (a created journal has no workflow yet)
     sub = status != CREATED
     wf_recid = recids(int(sub.sum()), 22)
-    d["workflowtrackingstatustable"] = lake.stamp(pd.DataFrame({
+    d["workflowtrackingstatustable"] = lake.stamp(frame({
         "recid": wf_recid, "contextrecid": adj_recid[sub], "documenttype": "CredManCreditLimitAdjTable",
         "createddatetime": req_ts[sub]}), req_ts[sub])
     st_sub = status[sub]
@@ -269,7 +270,7 @@ def credit_tables(w: World, lake, rng: np.random.Generator, d: dict, hr: dict, c
     wt_type = np.concatenate([np.full(len(wf_recid), 23), np.where(st_sub[dmask] == REJECTED, 19, 4)])
     wt_ts = np.concatenate([req_ts[sub] + 5, dec[sub][dmask]])
     wt_user = np.concatenate([requester[sub], approver_user[fsel][sub][dmask]])
-    d["workflowtrackingtable"] = lake.stamp(pd.DataFrame({
+    d["workflowtrackingtable"] = lake.stamp(frame({
         "recid": recids(len(wt_wf), 23), "workflowtrackingstatustable": wt_wf,
         "trackingtype": pd.array(wt_type, dtype="int32"), "user": wt_user, "createddatetime": wt_ts}), wt_ts)
 
@@ -278,7 +279,7 @@ def credit_tables(w: World, lake, rng: np.random.Generator, d: dict, hr: dict, c
     rv_id = fmt("CRV", np.arange(1, len(rh_) + 1), 8)
     rv_dec = cr["decided_ts"][rh_]
     acc_cur = np.array([c.currency for c in w.companies], dtype=object)
-    rv_base = pd.DataFrame({
+    rv_base = frame({
         "review_id": rv_id, "company_code": comp_code[r_comp[rh_]], "customer_number": cust["account"][cr["cust"][rh_]],
         "review_type": cr["type"][rh_], "requested_limit": cr["requested_limit"][rh_], "approved_limit": np.nan,
         "currency": acc_cur[r_comp[rh_]], "risk_class": cust["risk"][cr["cust"][rh_]],

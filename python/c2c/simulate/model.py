@@ -79,6 +79,24 @@ class World:
 
 
 # ----------------------------------------------------------------------------- helpers
+def stable_lexsort(keys: tuple) -> np.ndarray:
+    """``np.lexsort(keys)`` (the last key sorts first): the same permutation, computed as one
+    stable sort of the integer keys packed into an int64 when their ranges fit in 63 bits
+    (several times faster on millions of rows), else by ``np.lexsort`` itself."""
+    keys = tuple(np.asarray(k) for k in keys)
+    if not len(keys[0]) or any(k.dtype.kind not in "iub" for k in keys):
+        return np.lexsort(keys)
+    spans = [(int(k.min()), int(k.max()) - int(k.min())) for k in keys]
+    if sum(span.bit_length() for _, span in spans) > 63:
+        return np.lexsort(keys)
+    packed = np.zeros(len(keys[0]), dtype=np.int64)
+    shift = 0
+    for k, (lo, span) in zip(keys, spans):  # least significant key first
+        packed |= (k.astype(np.int64) - lo) << shift
+        shift += span.bit_length()
+    return np.argsort(packed, kind="stable")
+
+
 def weekday(day: np.ndarray) -> np.ndarray:
     """Monday = 0 (1970-01-01 was a Thursday)."""
     return (day + 3) % 7
@@ -244,7 +262,7 @@ def generate(cfg: SimConfig) -> World:
     has_draft = refnum == 2
     created_ts = np.where(has_draft, post_ts - (HOUR + rng.random(n_inv) * 71 * HOUR).astype(np.int64), post_ts)
     # order by company and posting time so invoice numbers follow posting order
-    order = np.lexsort((np.arange(n_inv), post_ts, i_comp))
+    order = stable_lexsort((np.arange(n_inv), post_ts, i_comp))
     i_cust, post_day, post_ts, refnum, has_draft, created_ts = (a[order] for a in (i_cust, post_day, post_ts, refnum, has_draft, created_ts))
     seg = c_seg[i_cust]
     beh = c_beh[i_cust]
@@ -261,7 +279,7 @@ def generate(cfg: SimConfig) -> World:
         clerk[m] = clerk_pool[ci][rng.integers(0, len(clerk_pool[ci]), m.sum())]
 
     # --------------------------------------------------------------- credit reviews (customer level)
-    by_cust = np.lexsort((created_ts, i_cust))
+    by_cust = stable_lexsort((created_ts, i_cust))
     prev_created = np.full(n_inv, -1, dtype=np.int64)
     same = np.zeros(n_inv, dtype=bool)
     same[1:] = i_cust[by_cust][1:] == i_cust[by_cust][:-1]
@@ -522,7 +540,7 @@ def generate(cfg: SimConfig) -> World:
     li, lk = np.nonzero(sent)
     letters = {"inv": li, "slot": lk, "level": lvl[li, lk], "day": L[li, lk],
                "ts": clock.ts(L[li, lk], letter_tod[li], i_comp[li])}
-    o = np.lexsort((letters["ts"], letters["inv"]))
+    o = stable_lexsort((letters["ts"], letters["inv"]))
     letters = {k: v[o] for k, v in letters.items()}
     nl = len(li)
     letters["sent_by_collector"] = rng.random(nl) < 0.25
@@ -536,7 +554,7 @@ def generate(cfg: SimConfig) -> World:
     c_ts = clock.ts(c_day, tod(rng, len(ci_), 9, 17), i_comp[ci_])
     okc = (c_day < open_until[ci_]) & (c_ts < end_ts)
     calls = {"inv": ci_[okc], "ts": c_ts[okc]}
-    o = np.lexsort((calls["ts"], calls["inv"]))
+    o = stable_lexsort((calls["ts"], calls["inv"]))
     calls = {k: v[o] for k, v in calls.items()}
     calls["outcome"] = np.array(["REACHED", "NO_ANSWER", "VOICEMAIL", "PROMISED"], dtype=object)[
         rng.integers(0, 4, len(calls["inv"]))]
@@ -594,7 +612,7 @@ def generate(cfg: SimConfig) -> World:
     allocations = {"pay": alloc_pay, "inv": alloc_inv, "amount": alloc_amt,
                    "settle_ts": np.where((alloc_settle < end_ts) & (payments["posted_ts"][alloc_pay] < NEVER), alloc_settle, NEVER),
                    "closes": alloc_closes}
-    o = np.lexsort((allocations["inv"], allocations["pay"]))
+    o = stable_lexsort((allocations["inv"], allocations["pay"]))
     allocations = {k: v[o] for k, v in allocations.items()}
 
     # --------------------------------------------------------------- invoice final state
@@ -714,7 +732,7 @@ def build_events(w: World) -> pd.DataFrame:
     ts = np.concatenate([ts, ddp_ts[ddp]])
     code = np.concatenate([code, np.full(ddp.sum(), CODE_IDX["DUE_DATE_PASSED"], dtype=np.int64)])
     order_val = np.array([ACTIVITY_ORDER[c] for c in CODES])[code]
-    o = np.lexsort((order_val, ts, idx))
+    o = stable_lexsort((order_val, ts, idx))
     return pd.DataFrame({"invoice_index": idx[o], "activity_index": code[o], "ts": ts[o]})
 
 

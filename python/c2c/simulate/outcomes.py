@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .config import RULES
+from .frames import frame
 from .model import DAY, NEVER, World, tod, uniform_int
 
 # must equal the default of the dbt var write_off_materiality
@@ -160,7 +161,7 @@ def _record_outcomes(w: World, n: int) -> None:
     """Which settlement closed each invoice (the ledger's settlement order) and the outcome."""
     inv, al, cn, gj = w.inv, w.allocations, w.credit_notes, w.nettings  # type: ignore[attr-defined]
     wo = np.flatnonzero(inv["wo_ts"] < NEVER)
-    pieces = pd.DataFrame({
+    pieces = frame({
         "inv": np.concatenate([al["inv"], cn["inv"], wo, gj["inv"]]),
         "ts": np.concatenate([al["settle_ts"], cn["settle_ts"], inv["wo_ts"][wo] + 30, gj["settle_ts"]]),
         "cents": np.concatenate([al["amount"], cn["amount"], inv["wo_amount"][wo], gj["amount"]]),
@@ -236,7 +237,7 @@ def general_journal_offsets(w: World, lake, comp_code: np.ndarray, i_acc: np.nda
     recid = recids(len(g), GJ_TABLE_NO)
     never_day = NEVER // DAY
     settled = gj["settle_ts"] < NEVER
-    ct = lake.stamp(pd.DataFrame({
+    ct = lake.stamp(frame({
         "recid": recid, "dataareaid": comp_code[i_comp[g]], "accountnum": i_acc[g], "invoice": None,
         "voucher": np.array([f"VGJ{k:09d}" for k in range(1, len(g) + 1)], dtype=object),
         "transdate": gj["posted_ts"] // DAY, "duedate": never_day, "transtype": 36,

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .credit import credit_tables
+from .frames import frame
 from .model import DAY, HOUR, NEVER, PAYMENT_TERMS, SEGMENTS, World
 from .outcomes import general_journal_offsets
 
@@ -50,7 +51,8 @@ class Lake:
             sink = np.maximum(sink, np.asarray(after, dtype=np.int64) + 1)
         df["sinkmodifiedon"] = sink
         flag = np.zeros(n, dtype=bool) if deleted is None else np.asarray(deleted, dtype=bool)
-        df["isdelete"] = pd.array(np.where(flag, 1, pd.NA), dtype="Int64")  # live rows: NULL, as Synapse Link
+        # live rows: NULL, as Synapse Link (a masked integer array: values 1, masked where live)
+        df["isdelete"] = pd.arrays.IntegerArray(flag.astype(np.int64), ~flag)
         df["versionnumber"] = sink * 1000 + (self.rng.random(n) * 1000).astype(np.int64)
         return df
 
@@ -72,19 +74,19 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     party_recid = _recids(n_cust + n_w, 1)
     cust_party = party_recid[:n_cust]
     w_party = party_recid[n_cust:]
-    d["dirpartytable"] = lake.stamp(pd.DataFrame({
+    d["dirpartytable"] = lake.stamp(frame({
         "recid": party_recid,
         "name": np.concatenate([cust["name"], wk["name"]]),
         "partynumber": _fmt("P", np.arange(1, n_cust + n_w + 1), 9),
     }), np.concatenate([cust["created_ts"], np.full(n_w, w.start_day * DAY - 400 * DAY)]))
     w_recid = _recids(n_w, 2)
-    d["hcmworker"] = lake.stamp(pd.DataFrame({
+    d["hcmworker"] = lake.stamp(frame({
         "recid": w_recid, "person": w_party, "personnelnumber": _fmt("W", np.arange(1, n_w + 1), 6),
     }), np.full(n_w, w.start_day * DAY - 400 * DAY))
     w_user = wk["user"]
     terms_ids = np.array([t[0] for t in PAYMENT_TERMS], dtype=object)
     pt_rows = [(ci, t) for ci in range(len(comps)) for t in range(len(PAYMENT_TERMS))]
-    d["paymterm"] = lake.stamp(pd.DataFrame({
+    d["paymterm"] = lake.stamp(frame({
         "recid": _recids(len(pt_rows), 3),
         "dataareaid": [comp_code[ci] for ci, _ in pt_rows],
         "paymtermid": [PAYMENT_TERMS[t][0] for _, t in pt_rows],
@@ -92,7 +94,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
         "numofdays": pd.array([PAYMENT_TERMS[t][1] for _, t in pt_rows], dtype="int32"),
     }), np.full(len(pt_rows), w.start_day * DAY - 500 * DAY))
     cust_recid = _recids(n_cust, 4)
-    d["custtable"] = lake.stamp(pd.DataFrame({
+    d["custtable"] = lake.stamp(frame({
         "recid": cust_recid, "dataareaid": comp_code[cust["company"]], "accountnum": cust["account"],
         "party": cust_party, "custgroup": np.where(cust["segment"] == 3, "PUB", np.where(cust["segment"] == 0, "KEY", "STD")),
         "segmentid": SEGMENTS[cust["segment"]], "lineofbusinessid": np.array(["MFG", "RET", "SRV", "GOV"], dtype=object)[cust["segment"]],
@@ -101,7 +103,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
         "createddatetime": cust["created_ts"], "modifieddatetime": cust["created_ts"] + 3 * DAY,
     }), cust["created_ts"] + 3 * DAY)
     davc_recid = _recids(n_cust, 5)
-    d["dimensionattributevaluecombination"] = lake.stamp(pd.DataFrame({
+    d["dimensionattributevaluecombination"] = lake.stamp(frame({
         "recid": davc_recid, "displayvalue": cust["account"]}), cust["created_ts"])
 
     # ------------------------------------------------------------------ invoices
@@ -115,7 +117,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     amt_mst = np.round(inv["amount"] * rate) / 100.0
     dr = np.flatnonzero(inv["has_draft"])
     dr_recid = _recids(len(dr), 6)
-    drafts_v1 = pd.DataFrame({"recid": dr_recid, "dataareaid": comp_code[i_comp[dr]], "invoiceid": None,
+    drafts_v1 = frame({"recid": dr_recid, "dataareaid": comp_code[i_comp[dr]], "invoiceid": None,
                               "invoiceaccount": i_acc[dr], "createddatetime": inv["created_ts"][dr],
                               "createdby": clerk_user[dr], "posted": pd.array(np.zeros(len(dr)), dtype="int32")})
     drafts_v2 = drafts_v1.copy()
@@ -132,7 +134,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     jour_recid = _recids(n_inv + n_cn, 7)
     voucher_inv = _fmt("VINV", np.arange(1, n_inv + 1), 9)
     voucher_cn = _fmt("VCCN", np.arange(1, n_cn + 1), 9)
-    d["custinvoicejour"] = lake.stamp(pd.DataFrame({
+    d["custinvoicejour"] = lake.stamp(frame({
         "recid": jour_recid,
         "dataareaid": np.concatenate([comp_code[i_comp], comp_code[i_comp[cn_inv]]]),
         "invoiceid": np.concatenate([inv_id, cn_id]),
@@ -182,7 +184,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     last_letter = np.full(n_inv, -1, dtype=np.int64)
     np.maximum.at(last_letter, lt["inv"], lt["ts"])
     inv_transtype = np.where(np.isin(inv["refnum"], (2, 3)), 8, 2)  # free text and interest notes: no sales order
-    ct_inv_v1 = pd.DataFrame({
+    ct_inv_v1 = frame({
         "recid": ct_inv_recid, "dataareaid": comp_code[i_comp], "accountnum": i_acc, "invoice": inv_id,
         "voucher": voucher_inv, "transdate": inv["post_day"], "duedate": inv["due_day"],
         "transtype": inv_transtype, "amountcur": amt, "amountmst": amt_mst, "settleamountcur": 0.0,
@@ -198,7 +200,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     lake.stamp(ct_inv_v2, np.maximum(last_settle[changed], last_letter[changed]) + 5,
                after=ct_inv_v1["sinkmodifiedon"].to_numpy()[changed])
     cn_acc = i_acc[cn_inv]
-    ct_cn = lake.stamp(pd.DataFrame({
+    ct_cn = lake.stamp(frame({
         "recid": ct_cn_recid, "dataareaid": comp_code[i_comp[cn_inv]], "accountnum": cn_acc, "invoice": cn_id,
         "voucher": voucher_cn, "transdate": cn["ts"] // DAY, "duedate": cn["ts"] // DAY, "transtype": 8,
         "amountcur": -cn["amount"] / 100.0, "amountmst": -np.round(cn["amount"] * rate[cn_inv]) / 100.0,
@@ -210,7 +212,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     pay_acc = cust["account"][pay["cust"]]
     pay_rate_first = np.ones(npay)
     pay_rate_first[al["pay"]] = pay_rate
-    ct_pay = lake.stamp(pd.DataFrame({
+    ct_pay = lake.stamp(frame({
         "recid": ct_pay_recid[pp], "dataareaid": comp_code[pay["company"][pp]], "accountnum": pay_acc[pp],
         "invoice": None, "voucher": pay_voucher[pp], "transdate": pay["posted_ts"][pp] // DAY, "duedate": NEVER_DAY,
         "transtype": 15, "amountcur": -pay["amount"][pp] / 100.0,
@@ -220,7 +222,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
         "collectionlettercode": 0, "createddatetime": pay["posted_ts"][pp],
         "createdby": w_user[inv["clerk"][_first_alloc_inv(al, npay)[pp]]]}), pay["posted_ts"][pp] + 30)
     collector_user = w_user[cust["collector"][inv["cust"]]]
-    ct_wo = lake.stamp(pd.DataFrame({
+    ct_wo = lake.stamp(frame({
         "recid": ct_wo_recid, "dataareaid": comp_code[i_comp[wo]], "accountnum": i_acc[wo], "invoice": None,
         "voucher": wo_voucher, "transdate": inv["wo_ts"][wo] // DAY, "duedate": NEVER_DAY, "transtype": 35,
         "amountcur": -inv["wo_amount"][wo] / 100.0, "amountmst": -np.round(inv["wo_amount"][wo] * rate[wo]) / 100.0,
@@ -236,7 +238,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     s_rate = rate[s_inv]
     s_recid = _recids(2 * ns, 12)
     inv_recid_of = ct_inv_recid[s_inv]
-    d["custsettlement"] = lake.stamp(pd.DataFrame({
+    d["custsettlement"] = lake.stamp(frame({
         "recid": s_recid, "dataareaid": np.concatenate([comp_code[i_comp[s_inv]]] * 2),
         "transrecid": np.concatenate([inv_recid_of, s_other]), "offsetrecid": np.concatenate([s_other, inv_recid_of]),
         "transdate": np.concatenate([s_ts // DAY] * 2),
@@ -254,7 +256,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     j_posted = pay["posted_ts"][jp] < NEVER
     journalnum = _fmt("APJ-", np.arange(1, len(jp) + 1), 8)
     first_inv = _first_alloc_inv(al, npay)
-    lj_v1 = pd.DataFrame({
+    lj_v1 = frame({
         "recid": _recids(len(jp), 13), "dataareaid": comp_code[pay["company"][jp]], "journalnum": journalnum,
         "journaltype": 7, "posted": 0, "posteddatetime": NEVER, "createddatetime": j_created,
         "createdby": w_user[inv["clerk"][first_inv[jp]]]})
@@ -268,7 +270,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
         lj[col] = pd.array(lj[col].to_numpy(), dtype="int32")
     d["ledgerjournaltable"] = lj
     marked = pay["marked_invoice"][jp]
-    d["ledgerjournaltrans"] = lake.stamp(pd.DataFrame({
+    d["ledgerjournaltrans"] = lake.stamp(frame({
         "recid": _recids(len(jp), 14), "dataareaid": comp_code[pay["company"][jp]], "journalnum": journalnum,
         "linenum": 1.0, "voucher": pay_voucher[jp], "transdate": pay["recv_ts"][jp] // DAY,
         "accounttype": pd.array(np.ones(len(jp)), dtype="int32"), "ledgerdimension": davc_recid[pay["cust"][jp]],
@@ -292,7 +294,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     letter_recid = _recids(nl, 15)
     letter_num = _fmt("CL-", np.arange(1, nl + 1), 8)
     printed = (l_channel == "POST") & (l_final == 2)
-    ccl_v1 = pd.DataFrame({
+    ccl_v1 = frame({
         "recid": letter_recid, "dataareaid": comp_code[i_comp[l_inv]], "collectionletternum": letter_num,
         "accountnum": i_acc[l_inv], "collectionlettercode": l_level, "collectionletterdate": l_ts // DAY,
         "printdate": NEVER_DAY, "status": 0, "createddatetime": l_ts, "createdby": collector_user[l_inv]})
@@ -307,7 +309,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
         ccl[col] = pd.array(ccl[col].to_numpy(), dtype="int32")
     d["custcollectionletterjour"] = ccl
     remain = (inv["amount"][l_inv] - 0) / 100.0
-    d["custcollectionlettertrans"] = lake.stamp(pd.DataFrame({
+    d["custcollectionlettertrans"] = lake.stamp(frame({
         "recid": _recids(nl, 16), "dataareaid": comp_code[i_comp[l_inv]], "collectionletternum": letter_num,
         "custtransid": ct_inv_recid[l_inv], "invoice": inv_id[l_inv],
         "collectionlettercode": pd.array(l_level, dtype="int32"), "duedate": inv["due_day"][l_inv],
@@ -334,7 +336,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     h_recid = _recids(len(h_inv), 17)
     promise_recid = np.zeros(len(pr["inv"]), dtype=np.int64)
     promise_recid[psel] = h_recid[len(dsel) + len(rs):len(dsel) + len(rs) + len(psel)]
-    d["custdisputehistory"] = lake.stamp(pd.DataFrame({
+    d["custdisputehistory"] = lake.stamp(frame({
         "recid": h_recid, "dataareaid": comp_code[i_comp[h_inv]], "custtrans": ct_inv_recid[h_inv],
         "status": pd.array(h_status, dtype="int32"), "statuschangeddate": h_ts // DAY,
         "followupdate": np.concatenate([np.broadcast_to(r[3], len(r[0])) for r in rows]),
@@ -352,13 +354,13 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     a_purpose = np.where(a_type == "Call", "Collections call", np.where(a_type == "Reminder", "Payment reminder", "Statement sent"))
     na = len(a_inv)
     act_recid = _recids(na, 18)
-    d["smmactivities"] = lake.stamp(pd.DataFrame({
+    d["smmactivities"] = lake.stamp(frame({
         "recid": act_recid, "dataareaid": comp_code[i_comp[a_inv]], "activitynumber": _fmt("ACT-", np.arange(1, na + 1), 8),
         "category": pd.array(np.where(a_type == "Call", 2, 1), dtype="int32"), "typeid": a_type, "purpose": a_purpose,
         "startdatetime": a_ts, "actualenddatetime": a_ts + 120 + (rng.random(na) * 900).astype(np.int64),
         "closed": pd.array(np.ones(na), dtype="int32"), "responsibleworker": collector_recid[a_inv],
         "createddatetime": a_ts, "createdby": collector_user[a_inv]}), a_ts + 1200)
-    d["custcollectionslinkactivitiescusttrans"] = lake.stamp(pd.DataFrame({
+    d["custcollectionslinkactivitiescusttrans"] = lake.stamp(frame({
         "recid": _recids(na, 19), "dataareaid": comp_code[i_comp[a_inv]], "primaryrecid": act_recid,
         "refrecid": ct_inv_recid[a_inv]}), a_ts + 1200)
 
@@ -369,11 +371,11 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     coll_id = np.full(n_w, None, dtype=object)
     coll_id[collectors] = _fmt("COL", np.arange(1, len(collectors) + 1), 4)
     never_before = w.start_day * DAY - 200 * DAY
-    hr["hr_collector"] = pd.DataFrame({
+    hr["hr_collector"] = frame({
         "collector_id": coll_id[collectors], "collector_name": wk["name"][collectors],
         "team": np.array([comp_code[c] + " Collections" for c in wk["company"][collectors]], dtype=object),
         "_company": wk["company"][collectors], "_change_ts": never_before})
-    hr["hr_customer"] = pd.DataFrame({
+    hr["hr_customer"] = frame({
         "company_code": comp_code[cust["company"][hr_cust]], "customer_number": cust["account"][hr_cust],
         "customer_name": cust["name"][hr_cust], "segment": SEGMENTS[cust["segment"][hr_cust]],
         "risk_class": cust["risk"][hr_cust], "collector_id": coll_id[cust["collector"][hr_cust]],
@@ -390,14 +392,15 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     c_channel = np.concatenate([np.full(len(rh), "EMAIL", dtype=object), lt["channel"][lh]])
     nc = len(c_inv)
     corr_id = _fmt("COR", np.arange(1, nc + 1), 10)
-    hr["hr_correspondence"] = pd.DataFrame({
+    hr["hr_correspondence"] = frame({
         "correspondence_id": corr_id, "company_code": comp_code[i_comp[c_inv]], "customer_number": i_acc[c_inv],
-        "template_name": np.where(c_level == 0, "COURTESY_REMINDER", pd.Series(c_level).map(lambda k: f"DUNNING_LEVEL_{k}").to_numpy()),
+        "template_name": np.array(["COURTESY_REMINDER"] + [f"DUNNING_LEVEL_{k}" for k in range(1, int(c_level.max(initial=0)) + 1)],
+                                  dtype=object)[c_level],
         "dunning_level": c_level, "channel": c_channel, "sent_at": c_ts,
         "sent_by": np.where(c_by_coll, inv_coll[c_inv], "SYSTEM"),
         "delivery_status": np.where(rng.random(nc) < 0.03, "BOUNCED", "DELIVERED"),
         "_company": i_comp[c_inv], "_change_ts": c_ts})
-    hr["hr_correspondence_invoice"] = pd.DataFrame({
+    hr["hr_correspondence_invoice"] = frame({
         "correspondence_id": corr_id, "invoice_number": inv_id[c_inv], "_company": i_comp[c_inv], "_change_ts": c_ts})
     ch = np.flatnonzero(hrm[cl["inv"]])
     notes = np.flatnonzero(hrm & (rng.random(n_inv) < 0.06) & (inv["posted_ts"] + 3 * DAY < w.end_ts))
@@ -406,7 +409,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     k_type = np.concatenate([np.full(len(ch), "CALL"), np.where(rng.random(len(notes)) < 0.5, "NOTE", "EMAIL")]).astype(object)
     account_level = np.concatenate([np.zeros(len(ch), dtype=bool), rng.random(len(notes)) < 0.5])
     nk = len(k_inv)
-    hr["hr_collection_activity"] = pd.DataFrame({
+    hr["hr_collection_activity"] = frame({
         "activity_id": _fmt("ACT", np.arange(1, nk + 1), 10), "company_code": comp_code[i_comp[k_inv]],
         "customer_number": i_acc[k_inv], "invoice_number": np.where(account_level, None, inv_id[k_inv]),
         "activity_type": k_type,
@@ -417,7 +420,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     # promises: a version when made (OPEN) and one when kept / broken
     ph = np.flatnonzero(hrm[pr["inv"]])
     p_id = _fmt("P2P", np.arange(1, len(ph) + 1), 9)
-    p_base = pd.DataFrame({
+    p_base = frame({
         "p2p_id": p_id, "company_code": comp_code[i_comp[pr["inv"][ph]]], "customer_number": i_acc[pr["inv"][ph]],
         "invoice_number": inv_id[pr["inv"][ph]], "promised_amount": pr["amount"][ph] / 100.0,
         "currency": inv["currency"][pr["inv"][ph]], "promised_date": pr["promised_day"][ph],
@@ -435,7 +438,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     dis_id = _fmt("DSP", np.arange(1, len(dh) + 1), 9)
     d_inv = dp["inv"][dh]
     res = dp["resolved_ts"][dh]
-    d_base = pd.DataFrame({
+    d_base = frame({
         "dispute_id": dis_id, "dispute_type": dp["type"][dh], "company_code": comp_code[i_comp[d_inv]],
         "customer_number": i_acc[d_inv], "invoice_number": inv_id[d_inv], "customer_reason_code": dp["reason"][dh],
         "internal_reason_code": dp["internal_reason"][dh], "amount": dp["amount"][dh] / 100.0,
@@ -463,7 +466,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
                                 np.full(is_valid.sum(), "VALID", dtype=object), dp["final_status"][dh][done]])
     sh_ts = np.concatenate([dp["open_ts"][dh], research[in_res], valid[is_valid], res[done]])
     sh_comp = np.concatenate([i_comp[d_inv], i_comp[d_inv][in_res], i_comp[d_inv][is_valid], i_comp[d_inv][done]])
-    hr["hr_dispute_status_history"] = pd.DataFrame({
+    hr["hr_dispute_status_history"] = frame({
         "dispute_id": sh_id, "status": sh_status.astype(object), "changed_at": sh_ts,
         "changed_by": np.concatenate([inv_coll[d_inv], inv_coll[d_inv][in_res], inv_coll[d_inv][is_valid], inv_coll[d_inv][done]]),
         "_company": sh_comp, "_change_ts": sh_ts})
@@ -473,7 +476,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     hp = np.flatnonzero(pay_hr)
     pay_id = np.full(npay, None, dtype=object)
     pay_id[hp] = _fmt("RCPT", np.arange(1, len(hp) + 1), 10)
-    hr["hr_payment"] = pd.DataFrame({
+    hr["hr_payment"] = frame({
         "payment_id": pay_id[hp], "company_code": comp_code[pay["company"][hp]], "customer_number": pay_acc[hp],
         "payment_method": pay["method"][hp], "received_at": pay["recv_ts"][hp], "amount": pay["amount"][hp] / 100.0,
         "currency": pay["currency"][hp], "remittance_source": pay["remittance"][hp],
@@ -482,7 +485,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     ai = np.flatnonzero(am)
     a_pay = al["pay"][ai]
     a_posted = pay["posted_ts"][a_pay]
-    hr["hr_cash_application"] = pd.DataFrame({
+    hr["hr_cash_application"] = frame({
         "application_id": _fmt("APP", np.arange(1, len(ai) + 1), 10), "payment_id": pay_id[a_pay],
         "company_code": comp_code[pay["company"][a_pay]], "invoice_number": inv_id[al["inv"][ai]],
         "applied_amount": al["amount"][ai] / 100.0, "match_type": pay["match_type"][a_pay],

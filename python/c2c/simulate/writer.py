@@ -7,15 +7,17 @@ D365 tables become ``<root>/d365/<table>/<table>_<YYYY-MM>.parquet`` (one file p
 
 from __future__ import annotations
 
-import os
-import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from c2c.contract import load_contract
+from c2c.contract.census import Census
 
 from .model import DAY, NEVER, local_to_utc, utc_offset_minutes
 
@@ -62,88 +64,197 @@ def _hr_expr(col: str, logical: str) -> str:
     return f"CAST({q} AS VARCHAR) AS {q}"
 
 
-def _move_partitions(tmp: Path, dest: Path, stem: str, ext: str) -> list[Path]:
-    """DuckDB writes ``tmp/_part=<month>/data_<n>.<ext>``; the contract wants files directly in the folder."""
-    out = []
-    for part in sorted(tmp.iterdir()):
-        month = part.name.split("=", 1)[1]
-        files = sorted(part.iterdir())
-        for i, f in enumerate(files):
-            target = dest / (f"{stem}_{month}.{ext}" if len(files) == 1 else f"{stem}_{month}_{i}.{ext}")
-            os.replace(f, target)
-            out.append(target)
-    shutil.rmtree(tmp)
-    return out
+def _months(seconds: np.ndarray) -> np.ndarray:
+    """Calendar month of each UTC second, as months since 1970-01."""
+    return np.asarray(seconds, dtype=np.int64).astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
+
+
+def _sort_order(keys: list) -> np.ndarray:
+    """Row positions that sort the rows by ``keys`` (arrays, first key first); the row position
+    is the last key, so the order is total and the same on every run."""
+    n = len(keys[0])
+    t = pa.table({f"k{i}": k for i, k in enumerate([*keys, np.arange(n, dtype=np.int64)])})
+    return pc.sort_indices(t, sort_keys=[(name, "ascending") for name in t.column_names]).to_numpy()
+
+
+def _by_month(order: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """``order`` regrouped by month (stable: within a month the rows keep their order)."""
+    return order[np.argsort(months[order].astype(np.int16), kind="stable")]
+
+
+def _month_runs(months: np.ndarray) -> list[tuple[str, int, int]]:
+    """(``YYYY-MM``, first row, end row) of each run of equal months in a sorted array."""
+    if not len(months):
+        return []
+    cuts = [0, *(np.flatnonzero(np.diff(months)) + 1).tolist(), len(months)]
+    return [(str(np.datetime64(int(months[a]), "M")), a, b) for a, b in zip(cuts[:-1], cuts[1:])]
+
+
+def _current_rows(by_record: np.ndarray, recid: np.ndarray, deleted: np.ndarray) -> np.ndarray:
+    """Rows of the records' current state: the last row of each recid in ``by_record`` order
+    (recid, versionnumber, sinkmodifiedon), unless it is a deletion."""
+    r = recid[by_record]
+    last = by_record[np.append(r[1:] != r[:-1], True)] if len(r) else by_record
+    return last[~deleted[last]]
 
 
 class Writer:
-    def __init__(self, root: Path, threads: int = 2):
+    """Writes the raw tables, one file per month, and counts their enumerated values as it goes
+    (``census``, see :class:`c2c.contract.census.Census`).
+
+    The monthly files are written in the background, ``threads`` COPY statements at a time, while
+    the caller prepares the next table: ``write_d365`` / ``write_highradius`` return the paths
+    at once, and a table's files are on disk after the next table is handed over, or after
+    :meth:`wait`."""
+
+    def __init__(self, root: Path, threads: int = 2, census: Census | None = None):
         self.root = Path(root)
         self.contract = load_contract()
+        self.census = census if census is not None else Census()
         self.con = duckdb.connect()
         self.con.execute(f"SET threads = {threads}")
         self.con.execute("SET preserve_insertion_order = true")
+        self._pool = ThreadPoolExecutor(max_workers=threads)
+        self._pending: list[Future] = []
+
+    def copy_later(self, query: str, views: dict[str, pa.Table], path: Path, options: str) -> None:
+        """Hand over ``COPY (query) TO path (options)``, run in the background on a connection of
+        its own with the Arrow tables ``views`` registered under their names."""
+        def run() -> None:
+            con = self.con.cursor()
+            try:
+                for name, view in views.items():
+                    con.register(name, view)
+                con.execute(f"COPY ({query}) TO '{path.as_posix()}' ({options})")
+            finally:
+                con.close()
+
+        self._pending.append(self._pool.submit(run))
+
+    def wait(self) -> None:
+        """Block until every file handed over so far is written (a failed COPY raises here)."""
+        pending, self._pending = self._pending, []
+        for f in pending:
+            f.result()
 
     def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
         self.con.close()
 
     def write_d365(self, table: str, df: pd.DataFrame) -> list[Path]:
+        """One parquet file per month of ``sinkmodifiedon``, rows in (recid, versionnumber) order."""
         spec = self.contract["d365"][table]
         cols = list(spec) + list(LAKE_COLUMNS)
         missing = [c for c in cols if c not in df.columns]
         if missing:
             raise ValueError(f"simulated d365.{table} lacks contract columns {missing}")
         types = dict(spec, sinkmodifiedon="timestamp", isdelete="integer", versionnumber="bigint")
-        dest = self.root / "d365" / table
-        dest.mkdir(parents=True, exist_ok=True)
-        frame = df[cols].copy()
-        frame["_part"] = pd.to_datetime(frame["sinkmodifiedon"].to_numpy(np.int64), unit="s").strftime("%Y-%m")
-        sel = ", ".join(_d365_expr(c, types[c]) for c in cols)
-        order = "recid, versionnumber" if "recid" in cols else "versionnumber"
-        return self._copy(frame, f"SELECT {sel}, _part FROM frame ORDER BY _part, {order}", dest, table, "parquet",
-                          "FORMAT parquet, COMPRESSION zstd")
+        months = _months(df["sinkmodifiedon"].to_numpy(np.int64))
+        version, sink = df["versionnumber"].to_numpy(np.int64), df["sinkmodifiedon"].to_numpy(np.int64)
+        current = None
+        if "recid" in cols:
+            recid = df["recid"].to_numpy(np.int64)
+            by_record = _sort_order([recid, version, sink])
+            current = _current_rows(by_record, recid, df["isdelete"].to_numpy(np.float64, na_value=0) == 1)
+        else:
+            by_record = _sort_order([version])
+        tbl = pa.Table.from_pandas(df, columns=cols, preserve_index=False)
+        del df
+        self._count_d365(table, tbl, types, current)
+        return self._write(tbl, _by_month(by_record, months), months, ", ".join(_d365_expr(c, types[c]) for c in cols),
+                           self.root / "d365" / table, table, "parquet", "FORMAT parquet, COMPRESSION zstd")
+
+    def _count_d365(self, table: str, tbl: pa.Table, types: dict, current: np.ndarray | None) -> None:
+        """Census of a D365 table: its lake columns over every row, its enumerated columns over
+        the ``current`` rows (the records' current state; None: resolved by the census)."""
+        lake = sorted(self.census.columns_of("d365", "*"))
+        own = sorted(self.census.columns_of("d365", table))
+
+        def rel(columns, view: str) -> str:
+            return f"(select {', '.join(_d365_expr(c, types[c]) for c in columns)} from {view})" if columns else ""
+
+        views = {"census_all": tbl}
+        if current is None:  # the census resolves the current state from every column
+            args = (rel(types, "census_all"), None)
+        else:
+            if own:
+                views["census_current"] = tbl.select(own).take(current)
+            args = (rel(lake, "census_all"), rel(own, "census_current") or None)
+        for name, view in views.items():
+            self.con.register(name, view)
+        try:
+            self.census.add_d365(self.con, table, *args)
+        finally:
+            for name in views:
+                self.con.unregister(name)
 
     def write_highradius(self, obj: str, df: pd.DataFrame, timezones: list[str], key: list[str] | None) -> list[Path]:
+        """One CSV file per month of extraction (tenant time), rows in (key, extracted_at) order;
+        timestamps in the tenant's local time with its UTC offset (or the fault's offset)."""
         spec = self.contract["highradius"][obj]
         cols = list(spec) + ["extracted_at"]
         missing = [c for c in spec if c not in df.columns]
         if missing:
             raise ValueError(f"simulated highradius.{obj} lacks contract columns {missing}")
         types = dict(spec, extracted_at="timestamp")
-        frame = df.copy()
-        comp = frame["_company"].to_numpy(np.int64)
-        shift = frame["_tzshift"].to_numpy() if "_tzshift" in frame else np.full(len(frame), np.nan)
-        for c in cols:
-            if types[c] != "timestamp":
-                continue
-            ts = frame[c].to_numpy(np.int64)
-            off = np.zeros(len(frame), dtype=np.int64)
-            for ci, tz in enumerate(timezones):
-                m = (comp == ci) & (ts < NEVER)
-                off[m] = utc_offset_minutes(ts[m], tz)
-            off = np.where(np.isnan(shift), off, np.nan_to_num(shift).astype(np.int64))
-            frame[f"_off_{c}"] = off
-        frame["_part"] = pd.to_datetime(frame["extracted_at"].to_numpy(np.int64) + frame["_off_extracted_at"].to_numpy() * 60,
-                                        unit="s").strftime("%Y-%m")
-        dest = self.root / "highradius" / obj
-        dest.mkdir(parents=True, exist_ok=True)
-        sel = ", ".join(_hr_expr(c, types[c]) for c in cols)
-        order = ", ".join(f'"{k}"' for k in (key or [])) + (", " if key else "") + "extracted_at"
-        return self._copy(frame, f"SELECT {sel}, _part FROM frame ORDER BY _part, {order}", dest, obj, "csv",
-                          "FORMAT csv, HEADER true, DELIMITER ','")
+        offsets = _local_offsets(df, [c for c in cols if types[c] == "timestamp"], timezones)
+        months = _months(df["extracted_at"].to_numpy(np.int64) + offsets["extracted_at"] * 60)
+        order = _sort_order([months] + [pa.array(df[k]) for k in (key or [])] + [df["extracted_at"].to_numpy(np.int64)])
+        tbl = pa.Table.from_pandas(df, columns=cols, preserve_index=False)
+        del df
+        for c, off in offsets.items():
+            tbl = tbl.append_column(f"_off_{c}", pa.array(off))
+        select = ", ".join(_hr_expr(c, types[c]) for c in cols)
+        # the census orders the extracts by their instant: taken from the UTC seconds, not
+        # re-parsed from the text the files get
+        census_select = ", ".join([*(_hr_expr(c, types[c]) for c in cols if c != "extracted_at"),
+                                   "to_timestamp(extracted_at) AS extracted_at"])
+        self.con.register("census_all", tbl)
+        try:
+            self.census.add_highradius(self.con, obj, f"(select {census_select} from census_all)")
+        finally:
+            self.con.unregister("census_all")
+        return self._write(tbl, order, months, select, self.root / "highradius" / obj, obj, "csv",
+                           "FORMAT csv, HEADER true, DELIMITER ','")
 
-    def _copy(self, frame: pd.DataFrame, query: str, dest: Path, stem: str, ext: str, options: str) -> list[Path]:
+    def _write(self, tbl: pa.Table, order: np.ndarray, months: np.ndarray, select: str, dest: Path, stem: str,
+               ext: str, options: str) -> list[Path]:
+        """Hand over the rows in ``order`` (grouped by month) to be written with one COPY per
+        month to ``dest/<stem>_<YYYY-MM>.<ext>``; returns the paths."""
+        dest.mkdir(parents=True, exist_ok=True)
         for old in dest.glob(f"*.{ext}"):
             old.unlink()
-        tmp = dest / "_tmp_partitions"
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        self.con.register("frame", frame)
-        try:
-            self.con.execute(f"COPY ({query}) TO '{tmp.as_posix()}' ({options}, PARTITION_BY (_part), OVERWRITE_OR_IGNORE)")
-        finally:
-            self.con.unregister("frame")
-        return _move_partitions(tmp, dest, stem, ext)
+        runs = _month_runs(months[order])
+        paths = [dest / f"{stem}_{month}.{ext}" for month, _, _ in runs]
+
+        def copy(i: int) -> None:
+            _, lo, hi = runs[i]
+            con = self.con.cursor()
+            try:
+                con.register("frame", tbl.take(order[lo:hi]))
+                con.execute(f"COPY (SELECT {select} FROM frame) TO '{paths[i].as_posix()}' ({options})")
+            finally:
+                con.close()
+
+        self.wait()  # the previous table's files: at most one table waits in memory
+        self._pending = [self._pool.submit(copy, i) for i in range(len(runs))]
+        return paths
+
+
+def _local_offsets(df: pd.DataFrame, columns: list[str], timezones: list[str]) -> dict[str, np.ndarray]:
+    """Per timestamp column: the UTC offset in minutes each value is written with (the tenant's
+    offset at that instant, or the row's ``_tzshift`` where a fault set one)."""
+    comp = df["_company"].to_numpy(np.int64)
+    shift = df["_tzshift"].to_numpy() if "_tzshift" in df else np.full(len(df), np.nan)
+    out = {}
+    for c in columns:
+        ts = df[c].to_numpy(np.int64)
+        off = np.zeros(len(df), dtype=np.int64)
+        for ci, tz in enumerate(timezones):
+            m = (comp == ci) & (ts < NEVER)
+            off[m] = utc_offset_minutes(ts[m], tz)
+        out[c] = np.where(np.isnan(shift), off, np.nan_to_num(shift).astype(np.int64))
+    return out
 
 
 def extracted_at(change_ts: np.ndarray, comp: np.ndarray, timezones: list[str], rng: np.random.Generator) -> np.ndarray:
