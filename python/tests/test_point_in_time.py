@@ -24,7 +24,7 @@ from c2c.simulate import SimConfig, simulate
 from .conftest import REPO, run_dbt
 
 MODEL = "fct_write_off_precursors"
-YAML = REPO / "models" / "marts" / "collections" / "_collections__models.yml"
+YAML = REPO / "models" / "core" / "collections" / "_collections__core_models.yml"
 TAGS = {"at_invoicing": "invoice_date", "at_horizon": "horizon_date"}
 NOT_COMPARED = {"key", "outcome", "current"}
 CUT = date(2025, 3, 1)  # the zone runs 2024-01-01 .. 2025-12-31
