@@ -132,13 +132,15 @@ def _first_letter_days(db: Path) -> pd.DataFrame:
 
 def test_a_changed_policy_changes_the_results(built_clean, zone_clean, tmp_path):
     """Users change the policy by editing the seed: here the loaded seed table is edited (first
-    letter at most 10 days after due instead of 20) and only the mart is rebuilt."""
+    letter at most 10 days after due instead of 20) and the seed's descendants are rebuilt, as
+    docs/conformance.md says (`dbt run` loads no seed, so the edit stays): the policy is read
+    into int_dunning_policies_applied and int_dunning_letters_flagged, tables the mart reads."""
     db = tmp_path / "policy.duckdb"
     shutil.copy(built_clean, db)
     with connect_built(db, read_only=False) as con:
         changed = con.execute("update dunning_policy set max_days_after_due = 10 where dunning_level = 1").fetchone()[0]
     assert changed >= 1
-    run_dbt(zone_clean, db, "run", "--select", "fct_dunning_conformance")
+    run_dbt(zone_clean, db, "run", "--select", "dunning_policy+")
     before = _query(built_clean, "select case_id, rule_id, status, expected_days from fct_dunning_conformance")
     after = _query(db, "select case_id, rule_id, status, expected_days from fct_dunning_conformance")
     days = _first_letter_days(db)
