@@ -188,9 +188,9 @@ evidence as (
 
 ),
 
-{%- for rule_id, interval_type, what, event in [
-    ('R05', 'dispute', 'dispute', 'opened'),
-    ('R07', 'promise', 'promise to pay', 'made'),
+{%- for rule_id, interval_type, what, whats, event in [
+    ('R05', 'dispute', 'dispute', 'disputes', 'opened'),
+    ('R07', 'promise', 'promise to pay', 'promises to pay', 'made'),
 ] %}
 
 {{ rule_id | lower }} as (
@@ -231,7 +231,7 @@ evidence as (
                     end
             else
                 'letters sent: ' || cast(case_facts.letter_count as {{ text }})
-                || ', none while a {{ what }} was open ({{ what }}s: '
+                || ', none while a {{ what }} was open ({{ whats }}: '
                 || cast(interval_facts.interval_count as {{ text }}) || ')'
         end as observed_value,
         cast(null as {{ int }}) as expected_days,
