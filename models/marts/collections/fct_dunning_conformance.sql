@@ -2,7 +2,7 @@
 -- How each invoice's dunning conforms to the dunning policy (seed dunning_policy), as of the
 -- as-of date of `cases`: per rule a status, the expected and the observed value, the deviation
 -- in days, the policy version applied and the events that prove the status. The rules are
--- judged in parts (models/intermediate/collections; docs/conformance.md shows how they fit):
+-- judged in parts (models/core/collections; docs/conformance.md shows how they fit):
 -- the policy version in force on each judged date (int_dunning_policies_applied), the letters
 -- with their flags (int_dunning_letters_flagged), the open disputes and promises
 -- (int_dunning_open_intervals) and the facts of each invoice (int_conformance_case_facts) feed
