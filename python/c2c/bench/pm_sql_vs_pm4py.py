@@ -84,6 +84,8 @@ def time_sql(db: Path, compiled: dict[str, tuple[str, str]]) -> dict[str, float]
     with duckdb.connect(str(db)) as con:
         for name in SQL_MODELS:
             relation, sql = compiled[name]
+            # the layer schema (core, marts) of a database that holds only the event log
+            con.execute(f"create schema if not exists {relation.rsplit('.', 1)[0]}").fetchall()
             started = time.perf_counter()
             con.execute(f"create or replace table {relation} as {sql}")
             times[name] = time.perf_counter() - started
