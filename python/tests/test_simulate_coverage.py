@@ -1,7 +1,7 @@
 """The default simulation covers the raw contract: every table and object, every enumerated value.
 
-The enumerated values are read from the contract's comments (``c2c.contract.enums``); a value
-counts when at least one record carries it in its current state (``c2c.contract.census``).
+The enumerated values are read from the structured contract (``spec.yml``, through
+``c2c.contract.enums``); a value counts when at least one record carries it in its current state (``c2c.contract.census``).
 """
 
 from __future__ import annotations
