@@ -54,12 +54,16 @@ def evaluate(events: pd.DataFrame, invoices: pd.DataFrame, as_of_date, *, first_
     # maximum days after due of R02 and R09: per invoice the set of such dates, [start, end) by day
     paused: dict[tuple[str, str], set] = {}
     for rule in ("R05", "R07"):
-        for _, r in intervals[rule].iterrows():
-            start = pd.Timestamp(r["event_timestamp"]).normalize()
-            end = (as_of + pd.Timedelta(days=1) if pd.isna(r["event_timestamp_end"])
-                   else pd.Timestamp(r["event_timestamp_end"]).normalize())
-            days_set = paused.setdefault((r["company_code"], r["invoice_id"]), set())
+        iv = intervals[rule]
+        for comp, inv, started, ended in zip(iv["company_code"], iv["invoice_id"], iv["event_timestamp"],
+                                             iv["event_timestamp_end"]):
+            start = pd.Timestamp(started).normalize()
+            end = as_of + pd.Timedelta(days=1) if pd.isna(ended) else pd.Timestamp(ended).normalize()
+            days_set = paused.setdefault((comp, inv), set())
             days_set.update(pd.date_range(start, end - pd.Timedelta(days=1), freq="D"))
+    # per invoice and rule, its intervals in order: (start, end or NaT while open)
+    spans = {rule: {k: list(zip(g["event_timestamp"], g["event_timestamp_end"]))
+                    for k, g in intervals[rule].groupby(key, sort=False)} for rule in ("R05", "R07")}
 
     def counted(comp: str, inv: str, d: pd.Timestamp, until: pd.Timestamp) -> int:
         """Days of (d, until] not under an open dispute or promise."""
@@ -83,12 +87,8 @@ def evaluate(events: pd.DataFrame, invoices: pd.DataFrame, as_of_date, *, first_
         if st is not None and np.any(ts > np.datetime64(st)):
             out.append((comp, inv, "R06"))
         for rule in ("R05", "R07"):
-            iv = intervals[rule]
-            iv = iv[(iv.company_code == comp) & (iv.invoice_id == inv)] if len(iv) else iv
-            for _, r in iv.iterrows():
-                end = r["event_timestamp_end"]
-                inside = (ts > np.datetime64(r["event_timestamp"])) & (
-                    True if pd.isna(end) else ts < np.datetime64(end))
+            for start, end in spans[rule].get((comp, inv), ()):
+                inside = (ts > np.datetime64(start)) & (True if pd.isna(end) else ts < np.datetime64(end))
                 if np.any(inside):
                     out.append((comp, inv, rule))
                     break

@@ -16,18 +16,15 @@ from c2c.cli import main
 from c2c.export import ExportError, open_event_log, write_ocel, write_xes
 from c2c.export.source import EVENT_LOG_COLUMNS
 
-from .conftest import run_dbt
-
 XES_NS = "{http://www.xes-standard.org/}"
 EVENT_KEY = "activity_code || '|' || source_system || '|' || source_table || '|' || source_record_id"
 
 
 @pytest.fixture(scope="module")
-def built_log(zone_default, tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("export") / "c2c.duckdb"
-    run_dbt(zone_default, db, "build", "--select", "+event_log", "--exclude", "test_type:unit",
-            "--indirect-selection", "cautious")
-    return db
+def built_log(built_default) -> Path:
+    """The session build of the default landing zone: event_log and everything upstream, with
+    their data tests."""
+    return built_default
 
 
 @pytest.fixture(scope="module")

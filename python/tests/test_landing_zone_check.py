@@ -15,6 +15,8 @@ import pytest
 
 from c2c.simulate import SimConfig, simulate
 
+from .conftest import parse_cache_file
+
 REPO = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).parent / "dbt"
 PREFIX = "landing zone check failed: "
@@ -30,8 +32,13 @@ def valid_zone(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def target_path(tmp_path_factory) -> Path:
     """dbt's target folder, shared by the tests of this module so that dbt parses the
-    project once (every test runs with the same profile and variables)."""
-    return tmp_path_factory.mktemp("landing_zone_check_target")
+    project once (every test runs with the same profile and variables), or not at all when
+    run_dbt (conftest) has already parsed it with the same paths."""
+    target = tmp_path_factory.mktemp("landing_zone_check_target")
+    cached = parse_cache_file()
+    if cached and cached.exists():
+        shutil.copy(cached, target / "partial_parse.msgpack")
+    return target
 
 
 @pytest.fixture

@@ -22,8 +22,6 @@ from c2c.mining import (
     variant_traces,
 )
 
-from .conftest import run_dbt
-
 BASE = ("INVOICE_CREATED", "INVOICE_POSTED")
 PAID = (*BASE, "PAYMENT_RECEIVED", "PAYMENT_POSTED", "INVOICE_SETTLED")
 DUNNED = (*BASE, "DUE_DATE_PASSED", "DUNNING_LETTER_1_SENT", "DUNNING_LETTER_2_SENT", "PAYMENT_RECEIVED",
@@ -245,15 +243,11 @@ def test_sample_is_bounded_deterministic_and_independent_of_order():
 
 # --- end to end on a simulated landing zone ---------------------------------------------------
 
-MODELS = ("pm_discovered_model", "pm_variant_conformance")
-
-
 @pytest.fixture(scope="module")
-def built_mining(zone_default, tmp_path_factory):
-    db = tmp_path_factory.mktemp("mining") / "c2c.duckdb"
-    run_dbt(zone_default, db, "build", "--select", *[f"+{m}" for m in MODELS], "--exclude", "test_type:unit",
-            "--indirect-selection", "cautious")
-    return db
+def built_mining(built_default):
+    """The session build of the default landing zone: pm_discovered_model, pm_variant_conformance
+    and everything upstream, with their data tests."""
+    return built_default
 
 
 def test_every_variant_is_replayed_and_the_known_deviations_are_found(built_mining, zone_default):

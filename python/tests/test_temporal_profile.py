@@ -5,6 +5,8 @@ on the whole event_log exported to pandas in the ordering rule."""
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 
@@ -19,23 +21,22 @@ PAIR = ["source_activity", "target_activity"]
 ZETA = 3.0
 
 
-def _build(zone, tmp_path_factory, name, *extra):
-    db = tmp_path_factory.mktemp(name) / "c2c.duckdb"
-    run_dbt(zone, db, "build", "--select", *[f"+{m}" for m in MODELS], "--exclude", "test_type:unit",
-            "--indirect-selection", "cautious", *extra)
+@pytest.fixture(scope="module")
+def built_full(built_default):
+    """The session build of the default landing zone, 3,000 cases: fewer than
+    temporal_profile_max_cases, so the profile sees every case."""
+    return built_default
+
+
+@pytest.fixture(scope="module")
+def built_sampled(zone_default, built_default, tmp_path_factory):
+    """The same log with a profile discovered on 300 of its cases: a copy of the session build in
+    which MODELS (the models the variable changes) are built again, with their data tests."""
+    db = tmp_path_factory.mktemp("temporal_sampled") / "c2c.duckdb"
+    shutil.copy(built_default, db)
+    run_dbt(zone_default, db, "build", "--select", *MODELS, "--exclude", "test_type:unit",
+            "--indirect-selection", "cautious", "--vars", "{temporal_profile_max_cases: 300}")
     return db
-
-
-@pytest.fixture(scope="module")
-def built_full(zone_default, tmp_path_factory):
-    """3,000 cases: fewer than temporal_profile_max_cases, so the profile sees every case."""
-    return _build(zone_default, tmp_path_factory, "temporal_full")
-
-
-@pytest.fixture(scope="module")
-def built_sampled(zone_default, tmp_path_factory):
-    """The same log with a profile discovered on 300 of its cases."""
-    return _build(zone_default, tmp_path_factory, "temporal_sampled", "--vars", "{temporal_profile_max_cases: 300}")
 
 
 def _read(db):
