@@ -22,11 +22,19 @@ CI_ENV = C2C_RAW_ROOT=$(CI_DIR)/raw C2C_DUCKDB_PATH=$(CI_DIR)/c2c.duckdb
 
 # SQL folders that hold SQL files (sqlfluff fails on a folder with nothing to lint).
 SQL_DIRS = $(foreach dir,models macros analyses tests,$(if $(shell find $(dir) -name '*.sql' 2>/dev/null | head -n 1),$(dir)))
+# pytest processes (pytest-xdist): a test module runs in one of them, the session's landing
+# zones and builds are made once for all. PYTEST_WORKERS=0 runs the tests in this process.
+PYTEST_WORKERS ?= 2
+# sqlfluff processes
+LINT_PROCESSES ?= 2
+# make test: the outputs of the steps it runs side by side are printed one step at a time
+# (GNU make 4 and later)
+OUTPUT_SYNC = $(if $(filter 3.%,$(MAKE_VERSION)),,--output-sync=target)
 # GNU time reports peak memory; fall back to the shell's timing where it is missing.
 TIME = $(if $(wildcard /usr/bin/time),/usr/bin/time -v,time)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install demo test pytest dbt-test lint bench bench-simulate bench-dbt bench-pm bench-quality clean distclean
+.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint lint bench bench-simulate bench-dbt bench-pm bench-quality clean distclean
 
 help:
 	@echo "make demo            simulate a landing zone ($(DEMO_RAW)) and build it into $(C2C_DUCKDB_PATH)"
@@ -45,18 +53,25 @@ install: $(INSTALLED)
 
 # Reinstalled only when the dependencies change; the package itself is installed
 # editable, so edits to python/ need no reinstall.
-$(INSTALLED): pyproject.toml constraints.txt
+define NEW_VENV
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
 		{ echo "Python 3.11 or newer is needed; run: make PYTHON=/path/to/python3.11 ..." >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
 		{ echo "Could not create $(VENV) (on Debian/Ubuntu: apt install python3-venv)" >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
+endef
+
+$(INSTALLED): pyproject.toml constraints.txt
+	$(NEW_VENV)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	@touch $@
 
-$(DEV_INSTALLED): $(INSTALLED)
+# The runtime dependencies and the dev extra in one installation; the runtime is then
+# installed too.
+$(DEV_INSTALLED): pyproject.toml constraints.txt
+	$(NEW_VENV)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
-	@touch $@
+	@touch $(INSTALLED) $@
 
 demo: $(INSTALLED)
 	$(BIN)/c2c simulate --invoices 20000 --seed 42 --out $(DEMO_RAW) --faults default
@@ -77,14 +92,17 @@ demo: $(INSTALLED)
 	@echo "  dbt docs and artefacts    target/   (browse with: $(DBT) docs serve $(DBT_FLAGS))"
 	@echo "  data-quality Data Docs    target/quality/data_docs/index.html"
 
-# One after the other (not as prerequisites): under make -j the steps would share data/ci.
+# pytest side by side with the dbt build of the CI landing zone and the lint, which run one
+# after the other (both use data/ci and the project's target/). Fails if any of them fails.
 test: $(DEV_INSTALLED)
-	@$(MAKE) --no-print-directory pytest
+	@$(MAKE) --no-print-directory -j 2 $(OUTPUT_SYNC) pytest dbt-test-and-lint
+
+dbt-test-and-lint: $(DEV_INSTALLED)
 	@$(MAKE) --no-print-directory dbt-test
 	@$(MAKE) --no-print-directory lint
 
 pytest: $(DEV_INSTALLED)
-	$(BIN)/python -m pytest python/tests
+	$(BIN)/python -m pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope) python/tests
 
 dbt-test: $(INSTALLED)
 	rm -rf $(CI_DIR)
@@ -93,7 +111,7 @@ dbt-test: $(INSTALLED)
 
 lint: $(DEV_INSTALLED)
 	@mkdir -p $(CI_DIR)
-	$(if $(SQL_DIRS),$(CI_ENV) $(BIN)/sqlfluff lint $(SQL_DIRS),@echo "no SQL files to lint")
+	$(if $(SQL_DIRS),$(CI_ENV) $(BIN)/sqlfluff lint --processes $(LINT_PROCESSES) $(SQL_DIRS),@echo "no SQL files to lint")
 
 bench: bench-simulate bench-dbt bench-pm bench-quality
 
