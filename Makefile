@@ -16,7 +16,8 @@ DBT_FLAGS = --profiles-dir . --project-dir .
 # Demo: the simulated landing zone and the database built from it.
 DEMO_RAW = data/raw
 C2C_DUCKDB_PATH ?= data/c2c.duckdb
-# Tests: a small landing zone of their own, rebuilt on every run.
+# Tests: a small landing zone of their own, rebuilt on every run, with the faults of every
+# quarantine reason (--faults all).
 CI_DIR = data/ci
 CI_ENV = C2C_RAW_ROOT=$(CI_DIR)/raw C2C_DUCKDB_PATH=$(CI_DIR)/c2c.duckdb
 
@@ -106,7 +107,7 @@ pytest: $(DEV_INSTALLED)
 
 dbt-test: $(INSTALLED)
 	rm -rf $(CI_DIR)
-	$(BIN)/c2c simulate --invoices 800 --seed 7 --out $(CI_DIR)/raw --faults default
+	$(BIN)/c2c simulate --invoices 800 --seed 7 --out $(CI_DIR)/raw --faults all
 	$(CI_ENV) $(DBT) build $(DBT_FLAGS) --target ci
 
 lint: $(DEV_INSTALLED)

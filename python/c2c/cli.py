@@ -92,8 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--out", type=Path, default=Path("data/raw"), help="raw root to write (default data/raw)")
     sim.add_argument("--start", type=_iso_date, default=date(2024, 1, 1), help="first day of the window (YYYY-MM-DD)")
     sim.add_argument("--months", type=_positive_int("--months"), default=24, help="length of the window in months")
-    sim.add_argument("--faults", choices=("none", "default", "heavy"), default="default",
-                     help="landing-zone faults to inject (default: default)")
+    sim.add_argument("--faults", choices=("none", "default", "all", "heavy"), default="default",
+                     help="landing-zone faults to inject (default: default; all: also the rows the landing-zone "
+                          "gate stops on, so that every quarantine reason occurs)")
     sim.add_argument("--deviation-rate", type=_rate, default=0.03,
                      help="share of the invoices eligible for a dunning rule that break it (default 0.03)")
     sim.add_argument("--no-enum-table", action="store_true",

@@ -21,7 +21,35 @@ import pytest
 from c2c.simulate import SimConfig, simulate
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
+# the shared design folder beside the project (maintainers' machines and CI); C2C_SHARED_DIR
+# points elsewhere (the test of the CI rule below uses it to make it absent)
+SHARED = Path(os.environ.get("C2C_SHARED_DIR") or REPO.parent / "shared")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def require_input(path: Path, what: str) -> Path:
+    """path, which a test reads: skipped with the reason where it is absent, a failure under
+    CI=true, where every input must be there."""
+    if not path.exists():
+        if in_ci():
+            pytest.fail(f"{what} is missing: {path} (under CI=true every input must be present; nothing skips)")
+        pytest.skip(f"{what} is absent: {path}")
+    return path
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true a test never skips: whatever the reason (a missing input, a skip mark), the
+    skip is reported as a failure with that reason, so that no check can silently stop running."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and in_ci() and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, where nothing may skip: {reason}"
 
 # dbt's parsed project (partial_parse.msgpack), kept per set of parse inputs; see run_dbt.
 _PARSE_CACHE: Path | None = None

@@ -2,12 +2,12 @@
 
 The shared folder sits beside the project on the maintainers' machines and in CI, not on users'
 machines: there the tests skip, saying why. In CI (CI=true) a missing shared contract is a
-failure, not a skip, so that the comparison cannot silently stop running.
+failure, not a skip, so that the comparison cannot silently stop running (conftest's
+require_input; test_ci_never_skips runs these tests without the folder).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,19 +16,15 @@ from c2c.contract import COPY_PATH
 from c2c.contract.compare import differences
 from c2c.contract.spec import load_spec
 
-from .conftest import SHARED
+from .conftest import SHARED, require_input
 
 SHARED_CONTRACT = SHARED / "contracts" / "raw_sources.yml"
 
 
 def shared_contract_text(path: Path = SHARED_CONTRACT) -> str:
-    if not path.is_file():
-        if os.environ.get("CI", "").strip().lower() == "true":
-            pytest.fail(f"{path} is missing: in CI the shared contracts folder must be beside the project "
-                        "(CI=true), the comparison with the project's contract cannot be skipped there")
-        pytest.skip(f"{path} is absent (the shared folder exists beside the project only on the maintainers' "
-                    "machines and in CI): nothing to compare the project's contract with")
-    return path.read_text(encoding="utf-8")
+    return require_input(path, "the shared contract (the shared folder exists beside the project only on the "
+                         "maintainers' machines and in CI; nothing to compare the project's contract with)"
+                         ).read_text(encoding="utf-8")
 
 
 def test_project_copy_is_the_shared_contract():
@@ -49,5 +45,5 @@ def test_a_missing_shared_contract_skips_outside_ci_and_fails_in_ci(tmp_path, mo
     with pytest.raises(pytest.skip.Exception, match="absent"):
         shared_contract_text(missing)
     monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="missing: in CI"):
+    with pytest.raises(pytest.fail.Exception, match="missing: .*CI=true"):
         shared_contract_text(missing)

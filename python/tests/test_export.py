@@ -1,8 +1,10 @@
-"""c2c export xes / ocel: pm4py reads the files back with the counts of the database."""
+"""c2c export xes / ocel: pm4py reads the files back with the counts of the database, and a
+hand-made log gives the objects and relationships counted by hand."""
 
 from __future__ import annotations
 
 import gzip
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
@@ -114,6 +116,94 @@ def test_xes_escapes_text_and_writes_gzip(tmp_path):
     assert log.loc[0, "amount"] == 12.5
 
 
+def con_customers(built_log) -> int:
+    with connect_built(built_log) as con:
+        return con.execute("select count(distinct lower(company_code) || ':' || customer_id) from event_log "
+                           "where customer_id is not null").fetchone()[0]
+
+
+CLOSERS = {"payment": "'PAYMENT_POSTED'", "dispute": "'DISPUTE_RESOLVED'",
+           "promise to pay": "'PROMISE_TO_PAY_KEPT', 'PROMISE_TO_PAY_BROKEN'",
+           "credit review": "'CREDIT_LIMIT_APPROVED', 'CREDIT_LIMIT_REJECTED'", "dunning letter": "''"}
+
+
+def closers_without_opener(built_log, object_type: str) -> int:
+    """Closing records of the type beyond the openings of their invoice (an upper bound of the
+    objects of their own that closings get)."""
+    openers = {"payment": "'PAYMENT_RECEIVED'", "dispute": "'DISPUTE_OPENED'", "promise to pay": "'PROMISE_TO_PAY_MADE'",
+               "credit review": "'CREDIT_LIMIT_REQUESTED'", "dunning letter": "''"}[object_type]
+    with connect_built(built_log) as con:
+        return con.execute(f"""
+            select coalesce(sum(greatest(closings - openings, 0)), 0) from (
+                select case_id,
+                    count(distinct case when activity_code in ({CLOSERS[object_type]})
+                          then source_system || source_table || source_record_id end) as closings,
+                    count(distinct case when activity_code in ({openers})
+                          then source_system || source_table || source_record_id end) as openings
+                from event_log group by case_id)
+        """).fetchone()[0]
+
+
+# A log small enough to know its OCEL by hand: invoices acme:1 and acme:2 of customer C1; one
+# receipt R1 paying both (a copy in each case: one event); a letter L1; dispute D1 opened and
+# resolved (the same HighRadius record: one object); dispute D9 resolved in acme:2 without an
+# opening (an object of its own); a credit review requested and approved (a record each, paired
+# in the invoice: one object, related to the customer, not to an invoice).
+HAND_EVENTS = [
+    ("acme:1", "Invoice Created", "INVOICE_CREATED", datetime(2024, 5, 1, 8), "d365", "custinvoicejour", "inv1"),
+    ("acme:2", "Invoice Created", "INVOICE_CREATED", datetime(2024, 5, 1, 9), "d365", "custinvoicejour", "inv2"),
+    ("acme:1", "Payment Received", "PAYMENT_RECEIVED", datetime(2024, 6, 1), "highradius", "hr_payment", "R1"),
+    ("acme:2", "Payment Received", "PAYMENT_RECEIVED", datetime(2024, 6, 1), "highradius", "hr_payment", "R1"),
+    ("acme:1", "Dunning Letter 1 Sent", "DUNNING_LETTER_1_SENT", datetime(2024, 5, 20), "highradius",
+     "hr_correspondence", "L1"),
+    ("acme:1", "Dispute Opened", "DISPUTE_OPENED", datetime(2024, 5, 10), "highradius", "hr_dispute", "D1"),
+    ("acme:1", "Dispute Resolved", "DISPUTE_RESOLVED", datetime(2024, 5, 15), "highradius", "hr_dispute", "D1"),
+    ("acme:2", "Dispute Resolved", "DISPUTE_RESOLVED", datetime(2024, 5, 16), "highradius", "hr_dispute", "D9"),
+    ("acme:1", "Credit Limit Requested", "CREDIT_LIMIT_REQUESTED", datetime(2024, 4, 1), "d365",
+     "credmancreditlimitadjtable", "CR1"),
+    ("acme:1", "Credit Limit Approved", "CREDIT_LIMIT_APPROVED", datetime(2024, 4, 2), "d365",
+     "workflowtrackingtable", "WF1"),
+]
+# counted by hand from the rules of c2c.export.ocel
+HAND_EVENT_COUNT = 9  # the receipt's two copies are one event
+HAND_OBJECTS = {"invoice": 2, "customer": 1, "payment": 1, "dunning letter": 1, "dispute": 2, "credit review": 1}
+# invoice created: invoice + customer (2 x 2); receipt: 2 invoices + payment (3); letter, dispute
+# opened, D1 resolved, D9 resolved: invoice + object (4 x 2); credit requested and approved:
+# customer + review (2 x 2)
+HAND_EVENT_OBJECT = 4 + 3 + 8 + 4
+# billed to (2 invoices), the receipt pays 2 invoices, letter, D1, D9 each 1 invoice, review -> customer
+HAND_OBJECT_OBJECT = 2 + 2 + 1 + 1 + 1 + 1
+
+
+@pytest.fixture
+def hand_log(tmp_path) -> Path:
+    db = tmp_path / "hand.duckdb"
+    _tiny_log(db, [_row(case, activity, code, ts, record, source_system=system, source_table=table,
+                        customer_id="C1", invoice_id=case.split(":")[1])
+                   for case, activity, code, ts, system, table, record in HAND_EVENTS])
+    return db
+
+
+@pytest.mark.parametrize("fmt", ["sqlite", "json"])
+def test_ocel_of_a_hand_made_log_has_the_objects_and_relations_counted_by_hand(hand_log, tmp_path, fmt):
+    out = tmp_path / f"hand.{fmt}"
+    with open_event_log(hand_log) as con:
+        write_ocel(con, out, fmt)
+    ocel = _ocel_readers()[fmt](str(out))
+    assert len(ocel.events) == HAND_EVENT_COUNT
+    assert ocel.objects["ocel:type"].value_counts().to_dict() == HAND_OBJECTS
+    assert len(ocel.relations) == HAND_EVENT_OBJECT
+    assert len(ocel.o2o) == HAND_OBJECT_OBJECT
+    receipt = ocel.relations[ocel.relations["ocel:activity"] == "Payment Received"]
+    assert sorted(receipt["ocel:oid"]) == ["acme:1", "acme:2", "payment:highradius:hr_payment:R1"]
+    disputes = ocel.relations[ocel.relations["ocel:type"] == "dispute"]
+    assert dict(zip(disputes["ocel:eid"].str.split("|").str[-1], disputes["ocel:oid"])) == {
+        "D1": "dispute:highradius:hr_dispute:D1", "D9": "dispute:highradius:hr_dispute:D9"}
+    review = ocel.relations[ocel.relations["ocel:type"] == "credit review"]
+    assert set(review["ocel:oid"]) == {"credit review:d365:credmancreditlimitadjtable:CR1"}
+    assert len(review) == 2
+
+
 def _ocel_readers():
     import pm4py
 
@@ -144,16 +234,19 @@ def test_ocel_round_trip_counts_equal_the_database(built_log, exported, fmt):
             select count(*) from (select distinct {EVENT_KEY}, case_id from event_log
                                   where activity_code not like 'CREDIT_LIMIT_%')
         """).fetchone()[0]
-    assert len(ocel.events) == real_events == counts["events"]
-    assert len(ocel.objects) == counts["objects"]
-    assert len(ocel.relations) == counts["event_object"]
-    assert len(ocel.o2o) == counts["object_object"]
+    customers = con_customers(built_log)
+    assert len(ocel.events) == real_events
     by_type = ocel.objects["ocel:type"].value_counts().to_dict()
-    assert by_type["invoice"] == cases
-    for object_type, n in openers.items():
-        assert by_type[object_type] >= n, object_type  # closings without an opening get an object of their own
     assert set(by_type) == {"invoice", "customer", "payment", "dunning letter", "dispute", "promise to pay",
                             "credit review"}
+    assert by_type["invoice"] == cases and by_type["customer"] == customers
+    # a record object per opening record; a closing event without an opening of its own (in
+    # its invoice) gets one too: the exact rule is checked on the hand-made log below
+    for object_type, n in openers.items():
+        assert n <= by_type[object_type] <= n + closers_without_opener(built_log, object_type), object_type
+    # the numbers the writer reports are those of the file
+    assert counts["events"] == len(ocel.events) and counts["objects"] == len(ocel.objects)
+    assert counts["event_object"] == len(ocel.relations) and counts["object_object"] == len(ocel.o2o)
     assert (ocel.relations["ocel:type"] == "invoice").sum() == invoice_links
     assert ocel.events["ocel:eid"].is_unique
 
@@ -190,13 +283,45 @@ def test_credit_events_relate_to_customer_and_review_not_to_an_invoice(exported)
     assert set(decided.loc[decided["ocel:type"] == "credit review", "ocel:oid"]) <= reviews
 
 
-def test_cli_exports_and_reports_counts(built_log, tmp_path, monkeypatch, capsys):
+def test_cli_reports_the_counts_of_a_hand_made_log_exactly(hand_log, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("C2C_DUCKDB_PATH", str(hand_log))
+    xes, ocel = tmp_path / "a.xes", tmp_path / "a.json"
+    assert main(["export", "xes", "--out", str(xes), "--quiet"]) == 0
+    assert main(["export", "ocel", "--format", "json", "--out", str(ocel), "--quiet"]) == 0
+    lines = [re.sub(r" in [0-9.]+ s$", "", line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert lines == [
+        f"wrote 2 cases and 10 events to {xes}",
+        f"wrote 9 events, 8 objects (1 credit review, 1 customer, 2 dispute, 1 dunning letter, 2 invoice, "
+        f"1 payment), 19 event-object and 8 object-object relationships to {ocel}",
+    ]
+
+
+def test_cli_reports_the_counts_of_the_database_and_of_the_files(built_log, exported, tmp_path, monkeypatch, capsys):
+    """The printed numbers are the database's (cases, events) and those of the OCEL files, which
+    test_ocel_round_trip_counts_equal_the_database reads back with pm4py (`exported`)."""
+    _, counts = exported
     monkeypatch.setenv("C2C_DUCKDB_PATH", str(built_log))
-    assert main(["export", "xes", "--out", str(tmp_path / "a.xes"), "--quiet"]) == 0
-    assert main(["export", "ocel", "--format", "json", "--out", str(tmp_path / "a.json"), "--quiet"]) == 0
-    out = capsys.readouterr().out
-    assert "cases and" in out and "events," in out
-    assert (tmp_path / "a.xes").stat().st_size > 0 and (tmp_path / "a.json").stat().st_size > 0
+    xes, ocel = tmp_path / "a.xes", tmp_path / "a.json"
+    assert main(["export", "xes", "--out", str(xes), "--quiet"]) == 0
+    assert main(["export", "ocel", "--format", "json", "--out", str(ocel), "--quiet"]) == 0
+    first, second = capsys.readouterr().out.strip().splitlines()
+    number = r"([0-9,]+)"
+    found = re.match(rf"wrote {number} cases and {number} events to {re.escape(str(xes))} in [0-9.]+ s$", first)
+    assert found, first
+    cases, events = (int(n.replace(",", "")) for n in found.groups())
+    found = re.match(rf"wrote {number} events, {number} objects \((.*)\), {number} event-object and {number} "
+                     rf"object-object relationships to {re.escape(str(ocel))} in [0-9.]+ s$", second)
+    assert found, second
+    o_events, objects, types, e2o, o2o = found.groups()
+    with _db(built_log) as con:
+        assert (cases, events) == con.execute("select count(distinct case_id), count(*) from event_log").fetchone()
+        assert int(o_events.replace(",", "")) == con.execute(
+            f"select count(distinct {EVENT_KEY}) from event_log").fetchone()[0]
+    by_type = {t: int(n.replace(",", "")) for n, t in re.findall(r"([0-9,]+) ([a-z ]+)", types)}
+    assert by_type == {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("objects:")}
+    assert by_type["invoice"] == cases and sum(by_type.values()) == int(objects.replace(",", ""))
+    assert [int(n.replace(",", "")) for n in (o_events, objects, e2o, o2o)] == [
+        counts["events"], counts["objects"], counts["event_object"], counts["object_object"]]
 
 
 def test_cli_errors_are_one_line(tmp_path, monkeypatch, capsys):

@@ -21,7 +21,7 @@ from c2c.db import connect_built
 from c2c.byolog import ByoLogError, EventColumns, read_event_log
 from c2c.cli import main
 
-from .conftest import SHARED
+from .conftest import SHARED, require_input
 
 REAL_LOGS = SHARED / "data" / "real_logs"
 ORDERING = ["case_id", "event_timestamp", "activity_order", "event_id"]
@@ -176,10 +176,7 @@ def test_cases_carry_their_variant_and_outcomes_match_status(built_clean):
 # -- public real-life logs through c2c byo-log ---------------------------------------------------
 
 def _real_log(name: str) -> Path:
-    path = REAL_LOGS / name
-    if not path.is_file():
-        pytest.skip(f"public real-life logs not found: {path} (expected in ../shared/data/real_logs/)")
-    return path
+    return require_input(REAL_LOGS / name, "a public real-life log (expected in ../shared/data/real_logs/)")
 
 
 def _byo(path: Path, tmp_path: Path, monkeypatch, *extra: str) -> Path:

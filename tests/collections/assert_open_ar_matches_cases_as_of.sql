@@ -2,7 +2,10 @@
 -- what cases says is still open: the invoice amount minus the amount its own ledger row says is
 -- settled (custtrans.settleamountcur, a source independent of the settlement records), over
 -- the invoices neither settled nor written off. Fails with one row per company and currency
--- that differs.
+-- that differs. An error on the ci target (simulated zones, whose tables are consistent), a
+-- warning elsewhere (real lake timing can make the two sources differ for a while).
+{{ config(severity='error' if target.name == 'ci' else 'warn') }}
+
 with ar as (
 
     select * from {{ ref('fct_ar_monthly') }}

@@ -7,7 +7,7 @@
 -- The sort leaves out the last tie-breaker, event_id, without changing the result: events of a
 -- case with the same timestamp and activity_order have the same activity (activity_order
 -- determines the activity: the catalogue's order is unique, and a loaded log's is the event's
--- position in its file; test assert_event_log_activity_order_determines_activity), so the
+-- position in its file; the seed's unique test on activity_order checks the catalogue), so the
 -- columns kept here are the same whichever of them comes first. Without the 32-character
 -- event_id the sort key is narrower and sorts faster. The partition keys come from
 -- hashed_partition_keys: on DuckDB the case id's hash before the case id, the same partitions

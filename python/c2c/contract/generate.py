@@ -7,7 +7,8 @@
   column in contract order, with its description, its type (HighRadius: read as text, the
   logical type named in the description) and the data tests the contract implies: a
   ``required: always`` column is ``not_null``; ``required: live`` is ``not_null`` on live rows
-  (D365 ``isdelete`` not 1); a D365 table's key with ``versionnumber`` is unique; every
+  (D365 ``isdelete`` not 1), both warnings (staging quarantines such a row as MISSING_KEY and
+  the build goes on; the landing-zone gate stops on it); a D365 table's key with ``versionnumber`` is unique; every
   HighRadius file's header is the declared columns (``csv_header_matches_columns``).
 - ``macros/landing_contract.sql``: per table, the key, the columns a usable row cannot do
   without (MISSING_KEY) and the columns cast to a type (UNPARSEABLE_VALUE); the staging base
@@ -126,11 +127,14 @@ def _column_lines(table: Table, column: Column) -> list[str]:
     if column.letter_case:
         out += ["            config:", "              meta:", f"                letter_case: {column.letter_case}"]
     out += _folded("description", column.description if d365 else _hr_description(table, column), 12)
+    # a warning: staging quarantines the row (MISSING_KEY) and the build goes on; the landing-zone
+    # gate is what stops on it
     if column.required == "always":
-        out += ["            data_tests:", "              - not_null"]
+        out += ["            data_tests:", "              - not_null:", "                  config:",
+                "                    severity: warn"]
     elif column.required == "live":
         out += ["            data_tests:", "              - not_null:", "                  config:",
-                f'                    where: "{_LIVE_ROWS}"']
+                "                    severity: warn", f'                    where: "{_LIVE_ROWS}"']
     return out
 
 

@@ -40,7 +40,7 @@ from . import collectors
 from .cases import Cases, dictionary, run_position
 from .config import SimConfig
 from .credit import summary as credit_summary
-from .faults import VERSIONED_HR, FaultLog, HR_RECORD_KEY, inject_malformed_lines, inject_row_faults
+from .faults import VERSIONED_HR, FaultLog, HR_RECORD_KEY, inject_malformed_lines, inject_row_faults, inject_text_faults
 from .model import CODES, DAY, NEVER, World, generate
 from .coverage import table_shapes
 from .outcomes import shape_counts
@@ -138,6 +138,7 @@ def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) 
         shapes = _write_truth(world, keys, truth, writer, cases, coll_inv)
         del cases, coll_inv
         writer.wait()
+        inject_text_faults(out, files, rates, cfg.seed, log)
         inject_malformed_lines(out, files, rates.malformed_csv_line, rng, log)
         manifest = _write_faults(world, log.frame(), truth, writer.con, counts, shapes)
         manifest["collectors"] = coll_summary

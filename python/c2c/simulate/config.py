@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 RULES = ("R01", "R02", "R03", "R04", "R05", "R06", "R07", "R08", "R09")
-FAULT_PROFILES = ("none", "default", "heavy")
+FAULT_PROFILES = ("none", "default", "heavy", "all")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,10 @@ class FaultRates:
     orphan_reference: int = 0
     unknown_currency: int = 0
     malformed_csv_line: int = 0
+    # rows the landing-zone gate stops on (a required column empty, a value that does not
+    # convert): only in the profiles that test the build itself, "all" and "heavy"
+    missing_key: int = 0
+    unparseable_value: int = 0
 
     @staticmethod
     def profile(name: str) -> "FaultRates":
@@ -58,8 +62,10 @@ class FaultRates:
             return FaultRates()
         if name == "default":
             return FaultRates(0.01, 0.005, 0.01, 0.02, 0.01, 0.02, 12, 6, 1)
+        if name == "all":  # the default faults and those of every other quarantine reason (CI's build)
+            return FaultRates(0.01, 0.005, 0.01, 0.02, 0.01, 0.02, 12, 6, 1, missing_key=4, unparseable_value=4)
         if name == "heavy":
-            return FaultRates(0.05, 0.02, 0.05, 0.10, 0.05, 0.10, 60, 30, 5)
+            return FaultRates(0.05, 0.02, 0.05, 0.10, 0.05, 0.10, 60, 30, 5, missing_key=10, unparseable_value=10)
         raise ValueError(f"unknown fault profile {name!r}; expected one of {', '.join(FAULT_PROFILES)}")
 
 

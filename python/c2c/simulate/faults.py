@@ -8,6 +8,9 @@ for 1900-01-01, ``normalised`` company codes, ``converted_utc`` local offsets).
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +103,9 @@ def inject_row_faults(d: dict[str, pd.DataFrame], hr: dict[str, pd.DataFrame], r
         _orphans(d, hr, rng, keys, rates.orphan_reference, log)
     if rates.unknown_currency:
         _bad_currency(d, hr, rng, keys, rates.unknown_currency, log)
+    if rates.missing_key:
+        n = rates.missing_key - rates.missing_key // 2  # the other half goes to HighRadius (inject_text_faults)
+        _missing_invoice_ids(d, np.random.default_rng([int(keys["next_seq"]), 17]), n, log)
     # --- CDC re-deliveries: the latest version again, with a higher version number
     for table, df in list(d.items()):
         if table == "srsanalysisenums" or not len(df):
@@ -242,6 +248,79 @@ def _bad_currency(d, hr, rng, keys, n: int, log: FaultLog) -> None:
         hr["hr_payment"] = pd.concat([src, rows], ignore_index=True)
         log.add("unknown_currency", "highradius", "hr_payment", rows["payment_id"], "quarantine", "UNKNOWN_CURRENCY",
                 column="currency", detail="currency code is not an ISO 4217 code")
+
+
+def _missing_invoice_ids(d, rng, n: int, log: FaultLog) -> None:
+    """n posted invoices delivered again under a new recid without their invoice id (a required
+    column): quarantined as MISSING_KEY. Drawn from a generator of their own, so that a profile
+    without them simulates the same rows."""
+    src = d["custinvoicejour"]
+    live = src[src["invoiceamount"] > 0]
+    if n <= 0 or not len(live):
+        return
+    rows = live.iloc[np.sort(rng.choice(len(live), size=n, replace=len(live) < n))].copy()
+    rows["recid"] = 9_500_000_000_000 + np.arange(n)
+    rows["invoiceid"] = None
+    rows["isdelete"] = pd.array([pd.NA] * n, dtype="Int64")
+    d["custinvoicejour"] = pd.concat([src, rows], ignore_index=True)
+    log.add("missing_key", "d365", "custinvoicejour", rows["recid"], "quarantine", "MISSING_KEY", column="invoiceid",
+            detail="a required column is empty")
+
+
+# HighRadius objects that get a line without its (one-column) key: one line each at most, as
+# every such line has the same record id (the empty key)
+MISSING_KEY_HR = ("hr_payment", "hr_collection_activity", "hr_cash_application", "hr_collector", "hr_credit_review")
+_OFFSET = re.compile(r"(Z|[+-][0-9]{2}:?[0-9]{2})$")
+
+
+def inject_text_faults(root: Path, files: list[Path], rates: FaultRates, seed: int, log: FaultLog) -> None:
+    """Lines in the written HighRadius CSV files that staging must quarantine for their text:
+    a copy of a line without its key (MISSING_KEY: rates.missing_key // 2 objects of
+    MISSING_KEY_HR) and copies under a new id with a value that does not convert
+    (UNPARSEABLE_VALUE, rates.unparseable_value lines): alternately a dunning level with a
+    fraction ('1.5') and a payment time without its UTC offset. Drawn from a generator of
+    their own, so that a profile without them simulates the same rows."""
+    rng = np.random.default_rng([seed, 23])
+    by_object: dict[str, list[Path]] = {}
+    for f in sorted(f for f in files if f.suffix == ".csv"):
+        by_object.setdefault(f.parent.name, []).append(f)
+
+    def append(obj: str, change) -> tuple[str, dict] | None:
+        candidates = by_object.get(obj, [])
+        if not candidates:
+            return None
+        f = candidates[int(rng.integers(0, len(candidates)))]
+        text = f.read_text(encoding="utf-8")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        rows = [r for r in rows if r.get("extracted_at")]  # not a malformed line
+        if not rows:
+            return None
+        row = change(dict(rows[int(rng.integers(0, len(rows)))]))
+        out = io.StringIO()
+        csv.DictWriter(out, fieldnames=list(row), lineterminator="\n").writerow(row)
+        f.write_text(text + ("" if text.endswith("\n") else "\n") + out.getvalue(), encoding="utf-8")
+        return f.relative_to(root).as_posix(), row
+
+    for obj in MISSING_KEY_HR[:rates.missing_key // 2]:
+        key = HR_RECORD_KEY[obj][0]
+        if append(obj, lambda r, key=key: {**r, key: ""}):
+            log.add("missing_key", "highradius", obj, [""], "quarantine", "MISSING_KEY", column=key,
+                    detail="the key is empty")
+    for i in range(rates.unparseable_value):
+        if i % 2 == 0:
+            obj, key, column, new_id = "hr_correspondence", "correspondence_id", "dunning_level", f"CORX{9_000_000 + i}"
+        else:
+            obj, key, column, new_id = "hr_payment", "payment_id", "received_at", f"RCPTX{9_000_000 + i}"
+
+        def change(r, key=key, column=column, new_id=new_id):
+            r[key] = new_id
+            r[column] = "1.5" if column == "dunning_level" else _OFFSET.sub("", r[column])
+            return r
+
+        if append(obj, change):
+            log.add("unparseable_value", "highradius", obj, [new_id], "quarantine", "UNPARSEABLE_VALUE", column=column,
+                    detail="a dunning level with a fraction" if column == "dunning_level"
+                    else "a timestamp without its UTC offset")
 
 
 def inject_malformed_lines(root: Path, files: list[Path], n: int, rng: np.random.Generator, log: FaultLog) -> None:

@@ -14,7 +14,14 @@ typed as (
         {{ normalise_company('company_code') }} as company_code,
         nullif(trim(customer_number), '') as customer_number,
         nullif(trim(template_name), '') as template_name,
-        {{ safe_cast("nullif(trim(dunning_level), '')", dbt.type_int()) }} as dunning_level,
+        -- a whole number only: a text such as '1.5' is NULL here (and quarantined below), not
+        -- rounded to a level by the cast
+        case
+            when
+                {{ safe_cast("nullif(trim(dunning_level), '')", dbt.type_numeric()) }}
+                = {{ safe_cast("nullif(trim(dunning_level), '')", dbt.type_int()) }}
+                then {{ safe_cast("nullif(trim(dunning_level), '')", dbt.type_int()) }}
+        end as dunning_level,
         nullif(trim(channel), '') as channel,
         {{ hr_timestamp_utc('sent_at') }} as sent_at,
         nullif(trim(sent_by), '') as sent_by,
