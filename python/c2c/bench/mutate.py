@@ -17,10 +17,13 @@
    checks run on the database, and a difference kills it. A mutant the database rejects (a
    parser or binder error) is not valid SQL and does not count.
 
-The score is killed / (killed + survived). The result per model, the surviving mutants (file,
-line, original -> mutated) and the time are printed and written to ``<work>/results.json``.
-Between mutants the run waits while the file named by C2C_MUTATE_WAIT_FILE exists (a way to
-pause it while something else needs the machine).
+The score is killed / (killed + survived): a survivor judged equivalent (a change nothing can
+observe, listed with its reason in docs/testing.md, section "Equivalent mutants") is counted
+apart, and the score counting it as a survivor is printed too. The result per model, the
+surviving mutants (file, line, original -> mutated) and the time are printed and written to
+``<work>/results.json``.
+While the file named by C2C_MUTATE_WAIT_FILE exists the run pauses (between mutants, and its
+dbt process is stopped until the file is gone): a way to lend the machine to something else.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -57,6 +61,8 @@ SCOPE = {
     "precursor": ["models/core/collections/fct_write_off_precursors.sql",
                   "models/marts/collections/fct_write_off_precursor_lift.sql"],
 }
+# The survivors judged equivalent, one line each (see load_equivalent).
+EQUIVALENT_LIST = REPO / "docs" / "testing.md"
 # Database errors that mean the mutated SQL is not valid (it never ran): not counted.
 INVALID = ("Parser Error", "Binder Error", "Catalog Error", "Compilation Error", "Syntax error")
 
@@ -83,10 +89,17 @@ def family_of(mutant: Mutant, groups: dict[str, list[Mutant]]) -> str:
     return next(f for f, ms in groups.items() if mutant in ms)
 
 
-def wait_if_asked() -> None:
+def wait_file_exists() -> bool:
     wait_file = os.environ.get("C2C_MUTATE_WAIT_FILE")
-    while wait_file and Path(wait_file).exists():
-        time.sleep(10)
+    return bool(wait_file) and Path(wait_file).exists()
+
+
+def wait_if_asked() -> float:
+    """Wait while the wait file exists; returns the seconds waited."""
+    started = time.perf_counter()
+    while wait_file_exists():
+        time.sleep(5)
+    return time.perf_counter() - started
 
 
 class Runner:
@@ -99,6 +112,7 @@ class Runner:
         self.baseline = work / "baseline.duckdb"
         self.logs = work / "logs"
         self.threads = threads
+        self.paused_seconds = 0.0  # time spent waiting for the wait file to go
         bindir = Path(sys.executable).parent
         self.dbt, self.c2c = str(bindir / "dbt"), str(bindir / "c2c")
         self.env = dict(os.environ, C2C_RAW_ROOT=str(work / "raw"), C2C_DUCKDB_PATH=str(self.db),
@@ -116,8 +130,11 @@ class Runner:
         raw = self.work / "raw"
         if not (raw / "ground_truth" / "manifest.json").exists():
             shutil.rmtree(raw, ignore_errors=True)
-            subprocess.run([self.c2c, "simulate", "--invoices", str(invoices), "--seed", str(seed), "--out", str(raw),
-                            "--faults", "default", "--quiet"], check=True, env=self.env)
+            proc = subprocess.Popen([self.c2c, "simulate", "--invoices", str(invoices), "--seed", str(seed),
+                                     "--out", str(raw), "--faults", "default", "--quiet"], env=self.env,
+                                    start_new_session=True)
+            if self._wait(proc) != 0:
+                raise SystemExit(f"c2c simulate of the CI landing zone into {raw} failed")
         self.logs.mkdir(parents=True, exist_ok=True)
 
     def dbt_build(self, *select: str, log: Path) -> tuple[int | None, list[dict]]:
@@ -129,20 +146,35 @@ class Runner:
         with log.open("w") as out:
             proc = subprocess.Popen(cmd, cwd=self.project, env=self.env, stdout=out, stderr=subprocess.STDOUT,
                                     start_new_session=True)
-            try:
-                code = proc.wait(timeout=self.timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait()
-                code = None
+            code = self._wait(proc)
         return code, (json.loads(results.read_text())["results"] if results.exists() else [])
+
+    def _wait(self, proc: subprocess.Popen) -> int | None:
+        """The exit code of proc, or None when it ran longer than the timeout. While the wait
+        file exists, its process group is paused, and the pause does not count."""
+        running, paused = 0.0, False
+        while True:
+            try:
+                return proc.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
+            asked = wait_file_exists()
+            if asked != paused:
+                os.killpg(proc.pid, signal.SIGSTOP if asked else signal.SIGCONT)
+                paused = asked
+            running += 0 if paused else 1
+            self.paused_seconds += 1 if paused else 0
+            if running > self.timeout:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                return None
 
     def build_baseline(self) -> float:
         self.db.parent.mkdir(parents=True, exist_ok=True)
         self.db.unlink(missing_ok=True)
-        started = time.perf_counter()
+        started, paused = time.perf_counter(), self.paused_seconds
         code, _ = self.dbt_build(log=self.logs / "baseline.log")
-        seconds = time.perf_counter() - started
+        seconds = time.perf_counter() - started - (self.paused_seconds - paused)
         if code != 0:
             tail = (self.logs / "baseline.log").read_text(errors="replace")[-3000:]
             raise SystemExit(f"the baseline build failed; end of {self.logs / 'baseline.log'}:\n{tail}")
@@ -167,8 +199,8 @@ class Runner:
         if code != 0 and (not results or any(text in messages for text in INVALID)):
             return "invalid", [_first_line(messages) or "dbt could not compile the project"]
         if failed:
-            return "killed", [r["unique_id"].split(".")[-2 if r["unique_id"].startswith("test.") else -1]
-                              + ("" if r["status"] == "fail" else " (error)") for r in failed]
+            return "killed", [_node_name(r["unique_id"]) + ("" if r["status"] == "fail" else " (error)")
+                              for r in failed]
         if code != 0:
             return "killed", [f"dbt exit code {code}"]
         differences = run_checks(self.db, truth)
@@ -177,28 +209,56 @@ class Runner:
         return "survived", []
 
 
+def _node_name(unique_id: str) -> str:
+    """The name of a dbt node: a generic test's unique id ends in a hash, a singular test's not."""
+    parts = unique_id.split(".")
+    return parts[-2] if parts[0] == "test" and re.fullmatch(r"[0-9a-f]{10}", parts[-1]) else parts[-1]
+
+
+def load_equivalent(path: Path = EQUIVALENT_LIST) -> dict[str, str]:
+    """The surviving mutants judged equivalent (no observable difference), by key, with the
+    reason: the lines "- `<key>`: <reason>" of the section "Equivalent mutants" of the file."""
+    found, inside = {}, False
+    for line in path.read_text().splitlines() if path.exists() else []:
+        if line.startswith("#"):
+            inside = line.lstrip("#").strip().lower().startswith("equivalent mutants")
+        elif inside and (m := re.match(r"- `([^`]+)`:\s*(.+)", line)):
+            found[m.group(1)] = m.group(2)
+    return found
+
+
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0][:160] if text.strip() else ""
 
 
-def summary(outcomes: list[Outcome], seconds: float, baseline_seconds: float) -> str:
-    lines = [f"{'family':<12} {'model':<48} {'mutants':>7} {'killed':>6} {'survived':>8} {'invalid':>7}"]
-    per = Counter((o.family, o.mutant.model, o.status) for o in outcomes)
+def summary(outcomes: list[Outcome], seconds: float, baseline_seconds: float, equivalent: dict[str, str]) -> str:
+    """The table per model, the score and the survivors. A survivor listed as equivalent is
+    counted apart: no test can kill a mutant that changes nothing observable."""
+    def status(o: Outcome) -> str:
+        return "equivalent" if o.status == "survived" and o.mutant.key in equivalent else o.status
+
+    states = ("killed", "survived", "equivalent", "invalid")
+    lines = [f"{'family':<12} {'model':<42} {'mutants':>7} {'killed':>6} {'survived':>8} {'equivalent':>10} "
+             f"{'invalid':>7}"]
+    per = Counter((o.family, o.mutant.model, status(o)) for o in outcomes)
     for family, model in sorted({(o.family, o.mutant.model) for o in outcomes}):
-        k, s, i = (per[(family, model, st)] for st in ("killed", "survived", "invalid"))
-        lines.append(f"{family:<12} {model:<48} {k + s + i:>7} {k:>6} {s:>8} {i:>7}")
-    killed = sum(o.status == "killed" for o in outcomes)
-    survived = sum(o.status == "survived" for o in outcomes)
-    invalid = sum(o.status == "invalid" for o in outcomes)
+        counts = [per[(family, model, st)] for st in states]
+        lines.append(f"{family:<12} {model:<42} {sum(counts):>7} {counts[0]:>6} {counts[1]:>8} {counts[2]:>10} "
+                     f"{counts[3]:>7}")
+    total = Counter(status(o) for o in outcomes)
+    killed, survived, equiv = total["killed"], total["survived"], total["equivalent"]
     score = killed / (killed + survived) if killed + survived else float("nan")
-    lines += ["", f"mutants {len(outcomes)} (valid {killed + survived}, invalid {invalid}), killed {killed}, "
-                  f"survived {survived}, score {score:.1%}",
+    raw = killed / (killed + survived + equiv) if killed + survived + equiv else float("nan")
+    lines += ["", f"mutants {len(outcomes)}: killed {killed}, survived {survived}, equivalent {equiv}, "
+                  f"invalid {total['invalid']}",
+              f"score {score:.1%} (killed / (killed + survived); {raw:.1%} counting the equivalent ones as survivors)",
               f"time {seconds / 60:.1f} min (baseline build {baseline_seconds:.0f} s, "
               f"{(seconds - baseline_seconds) / max(len(outcomes), 1):.0f} s per mutant)"]
-    survivors = [o for o in outcomes if o.status == "survived"]
-    if survivors:
-        lines += ["", "surviving mutants (file:line operator original -> mutated):"]
-        lines += [f"  {o.mutant.key}" for o in survivors]
+    for title, state in (("surviving mutants", "survived"), ("equivalent mutants (docs/testing.md)", "equivalent")):
+        chosen = [o for o in outcomes if status(o) == state]
+        if chosen:
+            lines += ["", f"{title} (file:line operator original -> mutated):"]
+            lines += [f"  {o.mutant.key}" for o in chosen]
     return "\n".join(lines)
 
 
@@ -232,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     runner = Runner(args.work.resolve(), args.threads, args.timeout)
-    wait_if_asked()
+    runner.paused_seconds += wait_if_asked()
     runner.prepare(args.invoices, args.zone_seed)
     truth = Truth(runner.work / "raw")
     if args.keep_baseline and runner.baseline.exists():
@@ -248,22 +308,28 @@ def main(argv: list[str] | None = None) -> int:
     outcomes: list[Outcome] = []
     bar = tqdm(chosen, unit="mutant", desc="mutants", dynamic_ncols=True)
     for number, mutant in enumerate(bar, 1):
-        wait_if_asked()
-        t0 = time.perf_counter()
+        runner.paused_seconds += wait_if_asked()
+        t0, paused = time.perf_counter(), runner.paused_seconds
         status, killed_by = runner.run(mutant, number, truth)
-        outcome = Outcome(mutant, family_of(mutant, groups), status, killed_by, time.perf_counter() - t0)
+        outcome = Outcome(mutant, family_of(mutant, groups), status, killed_by,
+                          time.perf_counter() - t0 - (runner.paused_seconds - paused))
         outcomes.append(outcome)
         tqdm.write(f"{number:3d} {status:<8} {mutant.key}" + (f"  [{', '.join(killed_by[:3])}]" if killed_by else ""))
         bar.set_postfix(killed=sum(o.status == "killed" for o in outcomes),
                         survived=sum(o.status == "survived" for o in outcomes))
     bar.close()
-    seconds = time.perf_counter() - started
-    text = summary(outcomes, seconds, baseline_seconds)
+    seconds = time.perf_counter() - started - runner.paused_seconds
+    equivalent = load_equivalent()
+    text = summary(outcomes, seconds, baseline_seconds, equivalent)
+    if runner.paused_seconds:
+        text += f"\n(paused {runner.paused_seconds / 60:.1f} min for {os.environ['C2C_MUTATE_WAIT_FILE']}, not counted)"
     print("\n" + text)
     (runner.work / "results.json").write_text(json.dumps({
         "seed": args.seed, "mutants": len(outcomes), "seconds": round(seconds, 1),
-        "baseline_seconds": round(baseline_seconds, 1),
-        "outcomes": [{**asdict(o.mutant), "family": o.family, "status": o.status, "killed_by": o.killed_by,
+        "baseline_seconds": round(baseline_seconds, 1), "paused_seconds": round(runner.paused_seconds, 1),
+        "outcomes": [{**asdict(o.mutant), "family": o.family, "key": o.mutant.key,
+                      "status": "equivalent" if o.status == "survived" and o.mutant.key in equivalent else o.status,
+                      "killed_by": o.killed_by,
                       "seconds": round(o.seconds, 1)} for o in outcomes]}, indent=1))
     return 0
 

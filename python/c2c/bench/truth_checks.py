@@ -1,7 +1,7 @@
 """Fast checks of a built database against the simulator's ground truth (``<zone>/ground_truth``).
 
 The same comparisons as the pytest ground-truth tests (test_event_log, test_outcomes,
-test_conformance, test_promises, test_collections_marts), in one function each that returns
+test_conformance, test_promises, test_collections_marts, test_point_in_time, test_collectors), in one function each that returns
 what differs (None when nothing does), so that the mutation harness can run them on the small
 CI landing zone in a second or two. They need a landing zone whose injected faults change no
 real invoice (the default faults): every invoice must then equal its truth.
@@ -30,6 +30,7 @@ class Truth:
         self.invoices = pd.read_parquet(folder / "invoices.parquet").set_index("case_id")
         self.promises = pd.read_parquet(folder / "promises.parquet")
         self.violations = pd.read_parquet(folder / "violations.parquet")
+        self.event_collectors = pd.read_parquet(folder / "event_collectors.parquet")
         self.as_of_date = json.loads((folder / "manifest.json").read_text())["as_of_date"]
         for column in ("invoice_date", "due_date", "settled_at"):
             self.invoices[column] = pd.to_datetime(self.invoices[column])
@@ -70,7 +71,7 @@ def cases(con, truth: Truth) -> str | None:
     df = df.set_index("case_id")
     inv = truth.invoices
     got = {c: (MODEL_STATUS.get(s, "open"), round(float(a), 2), pd.Timestamp(d), round(float(w or 0), 2),
-               pd.isna(wa), pd.isna(p) or s == "open")
+               pd.isna(wa), pd.isna(p) or MODEL_STATUS.get(s, "open") == "open")
            for c, s, a, d, w, wa, p in zip(df.index, df.status, df.invoice_amount, df.due_date,
                                           df.written_off_amount, df.written_off_at, df.days_past_due)}
     want = {c: (s, round(float(a), 2), pd.Timestamp(d), round(float(w), 2), pd.isna(wa), True)
@@ -122,7 +123,30 @@ def cycle_times(con, truth: Truth) -> str | None:
     settled_cases = set(inv.index[settled])
     got = {c: (_int(p), _int(late) if c in settled_cases else None)
            for c, p, late in zip(mart.index, mart.days_to_pay, mart.days_past_due_at_settlement)}
-    return _diff("fct_invoice_cycle_times (days to pay, days past due at settlement)", got, want)
+    problem = _diff("fct_invoice_cycle_times (days to pay, days past due at settlement)", got, want)
+    return problem or promise_and_dispute_counts(con, truth)
+
+
+def promise_and_dispute_counts(con, truth: Truth) -> str | None:
+    """Per invoice in fct_invoice_cycle_times: the outcome of its promises to pay (broken before
+    open before kept, else cancelled; 'no promise') and its number of disputes."""
+    mart = con.execute("select case_id, promise_to_pay_outcome, promise_count, dispute_count "
+                       "from fct_invoice_cycle_times").df()
+    got = {c: (o, int(p), int(d)) for c, o, p, d in
+           zip(mart.case_id, mart.promise_to_pay_outcome, mart.promise_count, mart.dispute_count)}
+    fates = truth.promises.groupby("case_id").fate.agg(set)
+    disputes = truth.events[truth.events.activity_code == "DISPUTE_OPENED"].groupby("case_id").size()
+
+    def outcome(case: str) -> str:
+        f = fates.get(case)
+        if f is None:
+            return "no promise"
+        return next((name for name, kinds in (("broken", {"broken", "partially_kept"}), ("open", {"open"}),
+                                              ("kept", {"kept"})) if f & kinds), "cancelled")
+
+    promises_per_case = truth.promises.groupby("case_id").size()
+    want = {c: (outcome(c), int(promises_per_case.get(c, 0)), int(disputes.get(c, 0))) for c in truth.invoices.index}
+    return _diff("fct_invoice_cycle_times (promise outcome, promises, disputes)", got, want)
 
 
 def ar_monthly(con, truth: Truth) -> str | None:
@@ -154,6 +178,132 @@ def precursor_outcomes(con, truth: Truth) -> str | None:
     return _diff("fct_write_off_precursors outcome", got, want)
 
 
+def credit_limit_at_invoicing(con, truth: Truth) -> str | None:
+    """The customer's credit limit in force on each invoice date (fct_write_off_precursors)."""
+    mart = con.execute("select case_id, credit_limit_at_invoicing_accounting from fct_write_off_precursors").df()
+    got = {c: None if pd.isna(v) else round(float(v), 2)
+           for c, v in zip(mart.case_id, mart.credit_limit_at_invoicing_accounting)}
+    inv = truth.invoices
+    want = {c: None if pd.isna(v) else round(float(v), 2) for c, v in zip(inv.index, inv.credit_limit_at_invoicing)}
+    return _diff("fct_write_off_precursors credit limit at invoicing", got, want)
+
+
+def collectors(con, truth: Truth) -> str | None:
+    """The collector of each case, and who did each event (collector, manager, system ...) and
+    for a collector's event, that it is the case's owner then."""
+    df = con.execute("select case_id, collector_id from cases").df()
+    problem = _diff("cases collector", {c: (None if pd.isna(v) else v) for c, v in zip(df.case_id, df.collector_id)},
+                    {c: (None if pd.isna(v) else v) for c, v in zip(truth.invoices.index, truth.invoices.collector)})
+    log = con.execute("select case_id, activity_code, event_timestamp, resource, resource_type from event_log").df()
+    keys = ["case_id", "activity_code", "event_timestamp"]
+
+    def keyed(df: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+        df = df.assign(event_timestamp=pd.to_datetime(df.event_timestamp).dt.floor("s")).sort_values(keys + order)
+        return df.assign(k=df.groupby(keys).cumcount())
+
+    ec = truth.event_collectors
+    log, ec = keyed(log, ["resource_type", "resource"]), keyed(ec, ["done_by", "owner_collector"])
+    got = {k: (t, r if t == "collector" else None)
+           for k, t, r in zip(zip(log.case_id, log.activity_code, log.event_timestamp, log.k), log.resource_type,
+                              log.resource)}
+    want = {k: (d, o if d == "collector" else None)
+            for k, d, o in zip(zip(ec.case_id, ec.activity_code, ec.event_timestamp, ec.k), ec.done_by,
+                               ec.owner_collector)}
+    return problem or _diff("event_log resource (who did each event)", got, want)
+
+
+def collector_activity(con, truth: Truth) -> str | None:
+    """fct_collector_activity per collector, company and month: the invoices a collector worked
+    and their calls, letters and promises (the truth's events done by a collector), and the
+    invoices assigned to them open at the month's end (or the as-of date) and settled in it."""
+    mart = con.execute(
+        "select collector_id, company_code, cast(activity_month_start_date as varchar) as month, invoices_worked, "
+        "calls_made, letters_sent, promises_obtained, open_invoices_at_month_end, invoices_written_off "
+        "from fct_collector_activity").df()
+    got = {(c, co, m[:10]): tuple(int(x) for x in rest) for c, co, m, *rest in mart.itertuples(index=False)}
+    inv = truth.invoices
+    ec = truth.event_collectors[truth.event_collectors.done_by == "collector"].copy()
+    ec["company_code"] = ec.case_id.map(inv.company_code)
+    ec["month"] = pd.to_datetime(ec.event_timestamp).dt.to_period("M").astype(str) + "-01"
+    code = ec.activity_code
+    actions = ec.assign(call=code == "COLLECTION_CALL_MADE", letter=code.str.startswith("DUNNING_LETTER_"),
+                        promise=code == "PROMISE_TO_PAY_MADE").groupby(["owner_collector", "company_code", "month"]).agg(
+        worked=("case_id", "nunique"), calls=("call", "sum"), letters=("letter", "sum"), promises=("promise", "sum"))
+    as_of = pd.Timestamp(truth.as_of_date)
+    assigned = inv[inv.collector.notna()].copy()
+    closed_at = pd.to_datetime(assigned.written_off_at).where(assigned.status == "written_off", assigned.settled_at)
+    assigned["closed"] = closed_at.where(assigned.status != "open").dt.normalize()
+    first = assigned.invoice_date.min().to_period("M")
+    want: dict[tuple, list[int]] = {}
+    for month in pd.period_range(first, as_of.to_period("M"), freq="M"):
+        snapshot = min(month.end_time.normalize(), as_of)
+        open_then = assigned[(assigned.invoice_date <= snapshot)
+                             & (assigned.closed.isna() | (assigned.closed > snapshot))]
+        for (collector, company), n in open_then.groupby(["collector", "company_code"]).size().items():
+            want.setdefault((collector, company, str(month) + "-01"), [0] * 6)[4] = int(n)
+    for (collector, company, month), row in actions.iterrows():
+        want.setdefault((collector, company, month), [0] * 6)[:4] = [int(v) for v in row]
+    written = assigned[assigned.written_off_at.notna()]
+    for (collector, company, month), n in written.groupby(
+            ["collector", "company_code", pd.to_datetime(written.written_off_at).dt.to_period("M").astype(str) + "-01"]
+    ).size().items():
+        want.setdefault((collector, company, month), [0] * 6)[5] = int(n)
+    return _diff("fct_collector_activity (worked, calls, letters, promises, open at month end, written off)",
+                 {k: v for k, v in got.items() if any(v)}, {k: tuple(v) for k, v in want.items()})
+
+
+def dunning_effectiveness(con, truth: Truth) -> str | None:
+    """fct_dunning_effectiveness per company, segment, level and month of the letter: letters,
+    invoices, letters observed 7/14/30 days by the as-of date and paid in cash within them,
+    escalated to a higher level later, followed by a write-off; from the truth's letters."""
+    columns = ["letters_sent", "invoices_dunned", "letters_observed_7_days", "letters_paid_within_7_days",
+               "letters_observed_30_days", "letters_paid_within_30_days", "letters_escalated",
+               "letters_followed_by_write_off"]
+    mart = con.execute("select company_code, customer_segment, dunning_level, "
+                       "cast(letter_month_start_date as varchar) as month, " + ", ".join(columns) +
+                       " from fct_dunning_effectiveness").df()
+    got = {(c, s, int(lv), m[:10]): tuple(int(x) for x in rest) for c, s, lv, m, *rest in mart.itertuples(index=False)}
+    ev = truth.events
+    letters = ev[ev.activity_code.str.fullmatch(r"DUNNING_LETTER_\d+_SENT")].copy()
+    letters["level"] = letters.activity_code.str.extract(r"(\d+)", expand=False).astype(int)
+    letters["sent"] = pd.to_datetime(letters.event_timestamp)
+    inv = truth.invoices
+    later = letters[["case_id", "level", "sent"]].merge(letters[["case_id", "level", "sent"]], on="case_id",
+                                                        suffixes=("", "_later"))
+    escalated = later[(later.level_later > later.level) & (later.sent_later >= later.sent)]
+    letters["escalated"] = letters.set_index(["case_id", "sent", "level"]).index.isin(
+        escalated.set_index(["case_id", "sent", "level"]).index)
+    letters = letters.join(inv[["customer_segment", "status", "settled_at", "written_off_at", "has_cash_receipt"]],
+                           on="case_id")
+    observed = (pd.Timestamp(truth.as_of_date) - letters.sent.dt.normalize()).dt.days
+    paid = (letters.status == "settled") & letters.has_cash_receipt & (letters.settled_at >= letters.sent)
+    to_settle = ((letters.settled_at - letters.sent).dt.total_seconds() / 86400).where(paid)
+    letters = letters.assign(
+        segment=letters.customer_segment.fillna("unassigned"), month=letters.sent.dt.to_period("M").astype(str) + "-01",
+        obs7=observed >= 7, paid7=(observed >= 7) & (to_settle <= 7), obs30=observed >= 30,
+        paid30=(observed >= 30) & (to_settle <= 30),
+        written_off=pd.to_datetime(letters.written_off_at) >= letters.sent)
+    want = {k: (len(g), g.case_id.nunique(), int(g.obs7.sum()), int(g.paid7.sum()), int(g.obs30.sum()),
+                int(g.paid30.sum()), int(g.escalated.sum()), int(g.written_off.sum()))
+            for k, g in letters.groupby([letters.company_code, letters.segment, letters.level, letters.month])}
+    return _diff("fct_dunning_effectiveness", got, want)
+
+
+def precursor_lift(con, truth: Truth) -> str | None:
+    """fct_write_off_precursor_lift: for every precursor value observed at invoicing, the
+    invoices with and without it are the closed invoices of the truth, and their write-offs its
+    written-off invoices (a credited invoice is closed)."""
+    lift = con.execute("select precursor, precursor_value, invoices_with + invoices_without as invoices, "
+                       "written_off_with + written_off_without as written_off from fct_write_off_precursor_lift "
+                       "where observed_at = 'invoicing'").df()
+    if lift.empty:
+        return "fct_write_off_precursor_lift: no row observed at invoicing"
+    status = truth.invoices.status
+    want = (int((status != "open").sum()), int((status == "written_off").sum()))
+    got = {(p, v): (int(n), int(w)) for p, v, n, w in lift.itertuples(index=False)}
+    return _diff("fct_write_off_precursor_lift (closed invoices, written off)", got, {k: want for k in got})
+
+
 CHECKS: dict[str, Callable] = {
     "event_log": event_log,
     "cases": cases,
@@ -162,6 +312,11 @@ CHECKS: dict[str, Callable] = {
     "cycle_times": cycle_times,
     "ar_monthly": ar_monthly,
     "precursor_outcomes": precursor_outcomes,
+    "credit_limit_at_invoicing": credit_limit_at_invoicing,
+    "collectors": collectors,
+    "collector_activity": collector_activity,
+    "dunning_effectiveness": dunning_effectiveness,
+    "precursor_lift": precursor_lift,
 }
 
 
