@@ -85,3 +85,23 @@ def test_the_sample_is_deterministic_and_balanced():
     assert [m.key for m in first] != [m.key for m in other]
     assert sum(m.path == "one.sql" for m in first) == 5
     assert len({m.key for m in sample(groups, 100, seed=1)}) == len(groups["one"]) + len(groups["two"])
+
+
+def test_the_equivalent_mutants_of_the_docs_are_mutants_of_the_models():
+    from c2c.bench.mutate import REPO, all_mutants, load_equivalent
+
+    equivalent = load_equivalent()
+    assert equivalent, "docs/testing.md lists no equivalent mutant (section 'Equivalent mutants')"
+    keys = {m.key for ms in all_mutants(REPO).values() for m in ms}
+    stale = sorted(set(equivalent) - keys)
+    assert not stale, f"listed as equivalent but no longer a mutant of the models (re-judge them): {stale}"
+    assert all(len(reason) > 20 for reason in equivalent.values())
+
+
+def test_a_failing_node_is_named_without_its_hash():
+    from c2c.bench.mutate import _node_name
+
+    assert _node_name("test.credit_to_cash.not_null_cases_case_id.5f1c2e9a0b") == "not_null_cases_case_id"
+    assert _node_name("test.credit_to_cash.assert_pm_dfg_flow_is_conserved") == "assert_pm_dfg_flow_is_conserved"
+    assert _node_name("unit_test.credit_to_cash.cases.cases__collector") == "cases__collector"
+    assert _node_name("model.credit_to_cash.fct_ar_monthly") == "fct_ar_monthly"
