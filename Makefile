@@ -32,7 +32,7 @@ help:
 	@echo "make demo            simulate a landing zone ($(DEMO_RAW)) and build it into $(C2C_DUCKDB_PATH)"
 	@echo "make test            unit tests, dbt build of a small simulated landing zone, SQL lint"
 	@echo "make lint            SQL lint (sqlfluff)"
-	@echo "make mutate          mutation score of the tests on the CI landing zone (about 30 min; not in make test)"
+	@echo "make mutate          mutation score of the tests on the CI landing zone (about 15 min; not in make test)"
 	@echo "make bench-simulate  time the simulator on 1,000,000 invoices"
 	@echo "make bench-dbt       time dbt builds (event log, marts, an incremental day) on that landing zone"
 	@echo "make bench-pm        the SQL process-mining marts against pm4py on the database bench-dbt built"

@@ -1,6 +1,6 @@
 """Mutation score of the tests: how many planted defects in the SQL models they catch.
 
-    python -m c2c.bench.mutate [--mutants 64] [--seed 2026] [--work data/mutate] [--list]
+    python -m c2c.bench.mutate [--mutants 100] [--seed 2026] [--work data/mutate] [--list]
 
 1. A scratch copy of the dbt project is made in ``<work>/project`` (the models of the worktree
    are never changed) and the CI landing zone is simulated into ``<work>/raw`` when it is not
@@ -264,7 +264,7 @@ def summary(outcomes: list[Outcome], seconds: float, baseline_seconds: float, eq
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m c2c.bench.mutate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mutants", type=int, default=64, help="how many mutants to sample (default 64)")
+    parser.add_argument("--mutants", type=int, default=100, help="how many mutants to sample (default 100)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the sample (default 2026)")
     parser.add_argument("--work", type=Path, default=Path("data/mutate"), help="scratch folder")
     parser.add_argument("--invoices", type=int, default=800, help="invoices of the CI landing zone")

@@ -290,18 +290,26 @@ def dunning_effectiveness(con, truth: Truth) -> str | None:
 
 
 def precursor_lift(con, truth: Truth) -> str | None:
-    """fct_write_off_precursor_lift: for every precursor value observed at invoicing, the
-    invoices with and without it are the closed invoices of the truth, and their write-offs its
-    written-off invoices (a credited invoice is closed)."""
-    lift = con.execute("select precursor, precursor_value, invoices_with + invoices_without as invoices, "
-                       "written_off_with + written_off_without as written_off from fct_write_off_precursor_lift "
-                       "where observed_at = 'invoicing'").df()
-    if lift.empty:
-        return "fct_write_off_precursor_lift: no row observed at invoicing"
-    status = truth.invoices.status
-    want = (int((status != "open").sum()), int((status == "written_off").sum()))
-    got = {(p, v): (int(n), int(w)) for p, v, n, w in lift.itertuples(index=False)}
-    return _diff("fct_write_off_precursor_lift (closed invoices, written off)", got, {k: want for k in got})
+    """fct_write_off_precursor_lift: for every precursor value, the invoices with and without it
+    are the truth's closed invoices (observed at invoicing) or its closed invoices still open
+    at the horizon (observed at the horizon: the horizon date, due date + var
+    write_off_precursor_horizon_days (60), reached by the as-of date and no outcome before the
+    end of that day), and their write-offs the written-off ones among them."""
+    lift = con.execute("select precursor, precursor_value, observed_at, invoices_with + invoices_without, "
+                       "written_off_with + written_off_without from fct_write_off_precursor_lift").df()
+    if set(lift.observed_at) != {"invoicing", "horizon"}:
+        return f"fct_write_off_precursor_lift: observed at {sorted(set(lift.observed_at))}"
+    inv = truth.invoices
+    closed, written_off = inv.status != "open", inv.status == "written_off"
+    outcome_at = pd.to_datetime(inv.written_off_at).fillna(inv.settled_at)
+    horizon_end = inv.due_date + pd.Timedelta(days=61)
+    at_horizon = (inv.due_date + pd.Timedelta(days=60) <= pd.Timestamp(truth.as_of_date)) & (
+        outcome_at.isna() | (outcome_at >= horizon_end))
+    want = {"invoicing": (int(closed.sum()), int(written_off.sum())),
+            "horizon": (int((closed & at_horizon).sum()), int((written_off & at_horizon).sum()))}
+    got = {(p, v, o): (int(n), int(w)) for p, v, o, n, w in lift.itertuples(index=False)}
+    return _diff("fct_write_off_precursor_lift (closed invoices, written off)", got,
+                 {k: want[k[2]] for k in got})
 
 
 CHECKS: dict[str, Callable] = {
