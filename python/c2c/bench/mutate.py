@@ -305,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     if broken:
         raise SystemExit(f"the ground-truth checks fail on the unmutated project: {broken}")
 
+    equivalent = load_equivalent()
     outcomes: list[Outcome] = []
     bar = tqdm(chosen, unit="mutant", desc="mutants", dynamic_ncols=True)
     for number, mutant in enumerate(bar, 1):
@@ -314,12 +315,12 @@ def main(argv: list[str] | None = None) -> int:
         outcome = Outcome(mutant, family_of(mutant, groups), status, killed_by,
                           time.perf_counter() - t0 - (runner.paused_seconds - paused))
         outcomes.append(outcome)
-        tqdm.write(f"{number:3d} {status:<8} {mutant.key}" + (f"  [{', '.join(killed_by[:3])}]" if killed_by else ""))
+        shown = "equivalent" if status == "survived" and mutant.key in equivalent else status
+        tqdm.write(f"{number:3d} {shown:<10} {mutant.key}" + (f"  [{', '.join(killed_by[:3])}]" if killed_by else ""))
         bar.set_postfix(killed=sum(o.status == "killed" for o in outcomes),
-                        survived=sum(o.status == "survived" for o in outcomes))
+                        survived=sum(o.status == "survived" and o.mutant.key not in equivalent for o in outcomes))
     bar.close()
     seconds = time.perf_counter() - started - runner.paused_seconds
-    equivalent = load_equivalent()
     text = summary(outcomes, seconds, baseline_seconds, equivalent)
     if runner.paused_seconds:
         text += f"\n(paused {runner.paused_seconds / 60:.1f} min for {os.environ['C2C_MUTATE_WAIT_FILE']}, not counted)"

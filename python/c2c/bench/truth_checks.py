@@ -1,9 +1,10 @@
 """Fast checks of a built database against the simulator's ground truth (``<zone>/ground_truth``).
 
 The same comparisons as the pytest ground-truth tests (test_event_log, test_outcomes,
-test_conformance, test_promises, test_collections_marts, test_point_in_time, test_collectors), in one function each that returns
-what differs (None when nothing does), so that the mutation harness can run them on the small
-CI landing zone in a second or two. They need a landing zone whose injected faults change no
+test_conformance, test_promises, test_collections_marts, test_point_in_time, test_collectors),
+and a few more of the KPI marts, in one function each that returns what differs (None when
+nothing does), so that the mutation harness can run them on the small CI landing zone in under
+a second. They need a landing zone whose injected faults change no
 real invoice (the default faults): every invoice must then equal its truth.
 """
 
@@ -226,8 +227,9 @@ def collector_activity(con, truth: Truth) -> str | None:
     ec["company_code"] = ec.case_id.map(inv.company_code)
     ec["month"] = pd.to_datetime(ec.event_timestamp).dt.to_period("M").astype(str) + "-01"
     code = ec.activity_code
-    actions = ec.assign(call=code == "COLLECTION_CALL_MADE", letter=code.str.startswith("DUNNING_LETTER_"),
-                        promise=code == "PROMISE_TO_PAY_MADE").groupby(["owner_collector", "company_code", "month"]).agg(
+    flagged = ec.assign(call=code == "COLLECTION_CALL_MADE", letter=code.str.startswith("DUNNING_LETTER_"),
+                        promise=code == "PROMISE_TO_PAY_MADE")
+    actions = flagged.groupby(["owner_collector", "company_code", "month"]).agg(
         worked=("case_id", "nunique"), calls=("call", "sum"), letters=("letter", "sum"), promises=("promise", "sum"))
     as_of = pd.Timestamp(truth.as_of_date)
     assigned = inv[inv.collector.notna()].copy()
