@@ -35,12 +35,13 @@ OUTPUT_SYNC = $(if $(filter 3.%,$(MAKE_VERSION)),,--output-sync=target)
 TIME = $(if $(wildcard /usr/bin/time),/usr/bin/time -v,time)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint lint bench bench-simulate bench-dbt bench-pm bench-quality clean distclean
+.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint lint mutate bench bench-simulate bench-dbt bench-pm bench-quality clean distclean
 
 help:
 	@echo "make demo            simulate a landing zone ($(DEMO_RAW)) and build it into $(C2C_DUCKDB_PATH)"
 	@echo "make test            unit tests, dbt build of a small simulated landing zone, SQL lint"
 	@echo "make lint            SQL lint (sqlfluff)"
+	@echo "make mutate          mutation score of the tests on the CI landing zone (about 15 min; not in make test)"
 	@echo "make bench-simulate  time the simulator on 1,000,000 invoices"
 	@echo "make bench-dbt       time dbt builds (event log, marts, an incremental day) on that landing zone"
 	@echo "make bench-pm        the SQL process-mining marts against pm4py on the database bench-dbt built"
@@ -113,6 +114,12 @@ dbt-test: $(INSTALLED)
 lint: $(DEV_INSTALLED)
 	@mkdir -p $(CI_DIR)
 	$(if $(SQL_DIRS),$(CI_ENV) $(BIN)/sqlfluff lint --processes $(LINT_PROCESSES) $(SQL_DIRS),@echo "no SQL files to lint")
+
+# Mutation score: one planted defect at a time in the SQL of the event-log, conformance, KPI and
+# precursor models, each rebuilt with its descendants and tested on the CI landing zone
+# (python -m c2c.bench.mutate; scratch copy of the project and results in data/mutate).
+mutate: $(INSTALLED)
+	$(BIN)/python -m c2c.bench.mutate --work data/mutate
 
 bench: bench-simulate bench-dbt bench-pm bench-quality
 
