@@ -143,7 +143,7 @@ def run_dbt(raw_root: Path, db_path: Path, *args: str, check: bool = True, write
     C2C_RAW_ROOT=raw), so that what it parses does not depend on where the files are: the
     parsed project of an earlier run with the same database name and arguments is reused
     (partial parsing, which still re-reads every project file and re-parses what changed)
-    instead of parsing the whole project again on every run. The JSON artefacts (manifest.json,
+    instead of parsing the whole project again on every run. It writes no log file. The JSON artefacts (manifest.json,
     run_results.json) are written only with write_json=True."""
     cwd = db_path.parent
     cwd.mkdir(parents=True, exist_ok=True)
@@ -153,6 +153,9 @@ def run_dbt(raw_root: Path, db_path: Path, *args: str, check: bool = True, write
     dbt = Path(sys.executable).parent / "dbt"
     cmd = [str(dbt), *args, "--target", "ci", "--profiles-dir", str(REPO), "--project-dir", str(REPO),
            "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+           # no debug log file: writing it costs about a tenth of a build's CPU; what failed is
+           # in the output shown on failure
+           "--log-level-file", "none",
            *([] if write_json else ["--no-write-json"])]
     cached = parse_cache_file(db_path.name, raw, [a for i, a in enumerate(args)
                                                   if a == "--vars" or (i and args[i - 1] == "--vars")])

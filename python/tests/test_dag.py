@@ -11,9 +11,6 @@ marts.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -74,16 +71,10 @@ def dag_problems(manifest: dict, repo: Path = REPO) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def manifest(tmp_path_factory) -> dict:
-    target = tmp_path_factory.mktemp("dag") / "target"
-    env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    dbt = Path(sys.executable).parent / "dbt"
-    proc = subprocess.run(
-        [str(dbt), "parse", "--profiles-dir", str(REPO), "--project-dir", str(REPO), "--target-path", str(target),
-         "--log-path", str(target.parent / "logs"), "--quiet"],
-        cwd=REPO, env=env, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
-    return json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+def manifest(built_default) -> dict:
+    """The manifest of the session build of the default zone (the whole project, parsed once)."""
+    path = built_default.parent / f"dbt_{built_default.stem}" / "target" / "manifest.json"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def test_the_dag_runs_one_way_and_every_model_is_described(manifest):

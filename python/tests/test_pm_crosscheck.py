@@ -179,11 +179,20 @@ def _real_log(name: str) -> Path:
     return require_input(REAL_LOGS / name, "a public real-life log (expected in ../shared/data/real_logs/)")
 
 
-def _byo(path: Path, tmp_path: Path, monkeypatch, *extra: str) -> Path:
-    db = tmp_path / "byo.duckdb"
+@pytest.fixture(scope="module")
+def byo_folder(tmp_path_factory) -> Path:
+    """One folder for the loaded logs of this module, built one after the other: the same
+    database path and target folder each time, so dbt reuses the parsed project (partial
+    parsing) instead of parsing the whole project again for every log."""
+    return tmp_path_factory.mktemp("byo")
+
+
+def _byo(path: Path, folder: Path, monkeypatch, *extra: str) -> Path:
+    db = folder / "byo.duckdb"
+    db.unlink(missing_ok=True)
     monkeypatch.setenv("C2C_DUCKDB_PATH", str(db))
-    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
-    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
+    monkeypatch.setenv("DBT_TARGET_PATH", str(folder / "target"))
+    monkeypatch.setenv("DBT_LOG_PATH", str(folder / "logs"))
     assert main(["byo-log", str(path), "--quiet", *extra]) == 0
     return db
 
@@ -202,9 +211,9 @@ def _pm4py_on_file(path: Path) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("name", ["roadtraffic100traces.csv", "roadtraffic100traces.xes", "helpdesk.xes.gz"])
-def test_real_log_loaded_with_byo_log_equals_pm4py(name, tmp_path, monkeypatch):
+def test_real_log_loaded_with_byo_log_equals_pm4py(name, byo_folder, monkeypatch):
     path = _real_log(name)
-    db = _byo(path, tmp_path, monkeypatch)
+    db = _byo(path, byo_folder, monkeypatch)
     ref = _pm4py(_pm4py_on_file(path), "case:concept:name", "concept:name", "time:timestamp")
     _assert_equal(_marts(db), ref)
     with connect_built(db) as con:
