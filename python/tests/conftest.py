@@ -204,3 +204,21 @@ def zone_20k(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def built_20k(zone_20k, tmp_path_factory) -> Path:
     return _built(tmp_path_factory, "built_20k", zone_20k, "build", "--exclude-resource-type", "unit_test")
+
+
+def assert_quarantine_is_the_injected_faults(db_path: Path, zone: Path) -> set[tuple]:
+    """The quarantine of a built zone holds exactly the faults the simulator injected for it
+    (system, table, record id, reason); returns the injected ones."""
+    import pandas as pd
+
+    from c2c.db import connect_built
+
+    with connect_built(db_path) as con:
+        q = con.execute("select source_system, source_table, source_record_id, reason_code from quarantine").df()
+    f = pd.read_parquet(zone / "ground_truth" / "faults.parquet")
+    f = f[f.expected_handling == "quarantine"]
+    want = set(zip(f.source_system, f.source_table, f.source_record_id, f.expected_reason_code))
+    got = set(zip(q.source_system, q.source_table, q.source_record_id, q.reason_code))
+    assert got - want == set(), f"quarantined but not an injected fault: {sorted(got - want)[:10]}"
+    assert want - got == set(), f"injected faults that did not reach the quarantine: {sorted(want - got)[:10]}"
+    return want

@@ -12,13 +12,12 @@ from __future__ import annotations
 import re
 import shlex
 
-import pandas as pd
 import pytest
 
 from c2c.db import connect_built
 from c2c.simulate import SimConfig, simulate
 
-from .conftest import REPO, _once, run_dbt
+from .conftest import REPO, _once, assert_quarantine_is_the_injected_faults, run_dbt
 
 STAGING = REPO / "models" / "staging"
 # the staging layer with its seeds, without the quality results and the loaded-log source
@@ -79,14 +78,7 @@ def test_ci_build_meets_every_quarantine_reason(ci_staging):
 
 def test_ci_build_quarantines_exactly_the_injected_faults(ci_staging):
     zone, db = ci_staging
-    with connect_built(db) as con:
-        q = con.execute("select source_system, source_table, source_record_id, reason_code from quarantine").df()
-    f = pd.read_parquet(zone / "ground_truth" / "faults.parquet")
-    f = f[f.expected_handling == "quarantine"]
-    want = set(zip(f.source_system, f.source_table, f.source_record_id, f.expected_reason_code))
-    got = set(zip(q.source_system, q.source_table, q.source_record_id, q.reason_code))
-    assert got - want == set(), f"quarantined but not an injected fault: {sorted(got - want)[:10]}"
-    assert want - got == set(), f"injected faults that did not reach the quarantine: {sorted(want - got)[:10]}"
+    assert_quarantine_is_the_injected_faults(db, zone)
 
 
 def test_a_zone_without_the_enum_table_builds_and_decodes_as_one_with_it(tmp_path):
