@@ -13,6 +13,9 @@ DEV_INSTALLED = $(VENV)/.installed-dev
 DBT = $(BIN)/dbt
 DBT_FLAGS = --profiles-dir . --project-dir .
 
+# The commit the run stamp of a build names (table run_stamp): `-dirty` when files differ.
+export C2C_COMMIT ?= $(shell git describe --always --dirty=-dirty --abbrev=40 2>/dev/null || echo unknown)
+
 # Demo: the simulated landing zone and the database built from it.
 DEMO_RAW = data/raw
 C2C_DUCKDB_PATH ?= data/c2c.duckdb

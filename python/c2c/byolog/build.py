@@ -11,6 +11,8 @@ from typing import Callable, Sequence
 
 import pandas as pd
 
+from c2c.runstamp import git_commit
+
 # The table c2c byo-log writes (dbt source byo.byo_event_log) and the var that makes event_log read it.
 BYO_TABLE = "main.byo_event_log"
 BYO_VARS = "{event_log_source: byo}"
@@ -61,6 +63,7 @@ def run_dbt(args: Sequence[str], db_path: Path, project: Path, target: str | Non
     if target:
         cmd += ["--target", target]
     env = dict(os.environ, C2C_DUCKDB_PATH=str(db_path), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    env.setdefault("C2C_COMMIT", git_commit(project))
     lines: list[str] = []
     with subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True, bufsize=1) as proc:
