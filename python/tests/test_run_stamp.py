@@ -14,7 +14,7 @@ from c2c.runstamp import RunStampMissing, landing_zone_files, landing_zone_finge
 
 
 def test_the_build_stamps_the_landing_zone_it_read(built_default, zone_default):
-    with connect_built(built_default / "c2c.duckdb") as con:
+    with connect_built(built_default) as con:
         stamp = read_run_stamp(con)
         as_of = con.execute("select cast(max(as_of_date) as varchar) from cases").fetchall()[0][0]
     assert stamp.landing_zone_fingerprint == landing_zone_fingerprint(zone_default)
