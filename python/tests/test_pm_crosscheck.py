@@ -240,7 +240,7 @@ def _assert_byo_python_models_and_stamp(db: Path, ref: dict) -> None:
                               "from pm_temporal_profile_summary").fetchall()[0]
         labels = con.execute("select count(*) from event_log where activity_fr is distinct from activity").fetchall()
     assert stamp.as_of_date == last_day[0][0] and stamp.landing_file_count == 0
-    assert [(m[0], m[1], m[2]) for m in model] == [("IM", n_variants, n_cases)] and "<bpmn" in model[0][3].lower()
+    assert [(m[0], m[1], m[2]) for m in model] == [("IM", n_variants, n_cases)] and "sequenceflow" in model[0][3].lower()
     # every variant checked against the model discovered from the log: IM reproduces every variant
     assert fitness[0] == n_variants and fitness[1] == n_cases
     assert fitness[2] > 0.5 and fitness[3] > 0.9
