@@ -34,18 +34,14 @@
 ] %}
 {{ config(materialized='table') }}
 
-with counts as (
+with raw_counts as (
     {%- for system, table, key_columns in tables %}
 
     select
         '{{ system }}' as source_system,
         '{{ table }}' as source_table,
-        raw_counts.raw_rows,
-        (select count(*) from {{ ref('base_' ~ system ~ '__' ~ table) }} where quarantine_reason is null)
-            as staged_rows,
-        (select count(*) from {{ ref('base_' ~ system ~ '__' ~ table) }} where quarantine_reason is not null)
-            as quarantined_rows,
-        raw_counts.superseded_rows
+        table_counts.raw_rows,
+        table_counts.superseded_rows
     from (
         {%- if system == 'd365' %}
         {{ raw_reconciliation_counts(source(system, table), key_columns, 'versionnumber', none, 'isdelete = 1',
@@ -54,11 +50,44 @@ with counts as (
         {{ raw_reconciliation_counts(source(system, table), key_columns, 'extracted_at', 'timestamp with time zone',
                                      none, source_has_files(system, table)) }}
         {%- endif %}
-    ) as raw_counts
+    ) as table_counts
     {%- if not loop.last %}
     union all
     {%- endif %}
     {%- endfor %}
+
+),
+
+base_counts as (
+    {%- for system, table, key_columns in tables %}
+
+    select
+        '{{ system }}' as source_system,
+        '{{ table }}' as source_table,
+        count(*) - count(quarantine_reason) as staged_rows,
+        count(quarantine_reason) as quarantined_rows
+    from {{ ref('base_' ~ system ~ '__' ~ table) }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+counts as (
+
+    select
+        raw_counts.source_system,
+        raw_counts.source_table,
+        raw_counts.raw_rows,
+        base_counts.staged_rows,
+        base_counts.quarantined_rows,
+        raw_counts.superseded_rows
+    from raw_counts
+    inner join base_counts
+        on
+            raw_counts.source_system = base_counts.source_system
+            and raw_counts.source_table = base_counts.source_table
 
 ),
 
@@ -85,8 +114,9 @@ final as (
         counts.raw_rows = counts.staged_rows + counts.quarantined_rows + counts.superseded_rows as is_reconciled
     from counts
     left join malformed
-        on counts.source_system = 'highradius'
-        and counts.source_table = malformed.source_table
+        on
+            counts.source_system = 'highradius'
+            and counts.source_table = malformed.source_table
 
 )
 

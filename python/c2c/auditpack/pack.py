@@ -69,11 +69,16 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _sql_path(path: Path) -> str:
+    """A file path as the text of an SQL string literal."""
+    return path.as_posix().replace("'", "''")
+
+
 def _copy_csv(con, sql: str, params: dict, out: Path) -> int:
     """Write the query's rows to out as CSV (header, comma, double quotes, \\n); returns the row count."""
     view = f"audit_pack_{out.stem}"
     con.execute(f"create or replace temp table {view} as {sql}", params).fetchall()
-    con.execute(f"copy (select * from {view}) to '{out.as_posix()}' "
+    con.execute(f"copy (select * from {view}) to '{_sql_path(out)}' "
                 "(format csv, header true, delimiter ',', quote '\"', "
                 "timestampformat '%Y-%m-%d %H:%M:%S', dateformat '%Y-%m-%d')").fetchall()
     return con.execute(f"select count(*) from {view}").fetchall()[0][0]
@@ -230,7 +235,7 @@ def write_audit_pack(db_path: str | Path, out: str | Path, sample_size: int = 25
         con.executemany("insert into audit_pack_run_metadata values (?, ?, ?)",
                         [(i, k, v) for i, (k, v) in enumerate(metadata_rows)])
         con.execute(f"copy (select key, value from audit_pack_run_metadata order by ordinal) to "
-                    f"'{(out / 'run_metadata.csv').as_posix()}' (format csv, header true)").fetchall()
+                    f"'{_sql_path(out / 'run_metadata.csv')}' (format csv, header true)").fetchall()
 
         workbook = xlsxwriter.Workbook(str(out / "audit_pack.xlsx"),
                                        {"constant_memory": True, "strings_to_numbers": False,
