@@ -38,7 +38,7 @@ OUTPUT_SYNC = $(if $(filter 3.%,$(MAKE_VERSION)),,--output-sync=target)
 TIME = $(if $(wildcard /usr/bin/time),/usr/bin/time -v,time)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint lint mutate bench bench-simulate bench-dbt bench-pm bench-quality clean distclean
+.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint lint mutate bench bench-simulate bench-dbt bench-pm bench-quality bench-audit-pack clean distclean
 
 help:
 	@echo "make demo            simulate a landing zone ($(DEMO_RAW)) and build it into $(C2C_DUCKDB_PATH)"
@@ -49,6 +49,7 @@ help:
 	@echo "make bench-dbt       time dbt builds (event log, marts, an incremental day) on that landing zone"
 	@echo "make bench-pm        the SQL process-mining marts against pm4py on the database bench-dbt built"
 	@echo "make bench-quality   time the quality gate (landing zone and marts) on that landing zone"
+	@echo "make bench-audit-pack time c2c audit-pack on the database bench-dbt built"
 	@echo "make install         create .venv and install the project (done by the targets above)"
 	@echo "make clean           remove data/, target/ and logs/ (keeps .venv)"
 	@echo "make distclean       clean, and remove .venv and Python build files"
@@ -124,7 +125,7 @@ lint: $(DEV_INSTALLED)
 mutate: $(INSTALLED)
 	$(BIN)/python -m c2c.bench.mutate --work data/mutate
 
-bench: bench-simulate bench-dbt bench-pm bench-quality
+bench: bench-simulate bench-dbt bench-pm bench-quality bench-audit-pack
 
 # Reuses the landing zone of bench-simulate (data/bench/raw) when it is there.
 bench-dbt: $(INSTALLED)
@@ -137,6 +138,10 @@ bench-pm: $(INSTALLED)
 # The quality gate (landing zone and marts) on the landing zone and database of bench-dbt.
 bench-quality: $(INSTALLED)
 	C2C_RAW_ROOT=data/bench/raw C2C_DUCKDB_PATH=data/bench/full.duckdb $(TIME) $(BIN)/c2c quality --stage all --no-store --docs-dir data/bench/quality_docs --quiet
+
+# c2c audit-pack (time, peak memory, size, the manifest twice the same) on the database of bench-dbt.
+bench-audit-pack: $(INSTALLED)
+	$(BIN)/python -m c2c.bench.audit_pack --db data/bench/full.duckdb --work data/bench/audit_pack
 
 bench-simulate: $(INSTALLED)
 	$(TIME) $(BIN)/c2c simulate --invoices 1000000 --seed 1 --out data/bench/raw --faults default

@@ -4,7 +4,9 @@ hand-made log gives the objects and relationships counted by hand."""
 from __future__ import annotations
 
 import gzip
+import json
 import re
+from collections import Counter
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +19,8 @@ from c2c.db import connect_built
 from c2c.cli import main
 from c2c.export import ExportError, open_event_log, write_ocel, write_xes
 from c2c.export.source import EVENT_LOG_COLUMNS
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 XES_NS = "{http://www.xes-standard.org/}"
 EVENT_KEY = "activity_code || '|' || source_system || '|' || source_table || '|' || source_record_id"
@@ -348,3 +352,28 @@ def test_event_log_without_a_column_is_named(tmp_path):
         con.execute("create table event_log (case_id varchar, activity varchar)")
     with pytest.raises(ExportError, match="has no column 'event_id'"):
         open_event_log(db)
+
+
+def test_french_labels_in_xes_and_ocel_are_the_catalogue_s(built_log, exported, tmp_path, monkeypatch):
+    """--language fr: the same events, labelled with activity_catalogue.label_fr (event_log.activity_fr)."""
+    import csv
+
+    with (REPO_ROOT / "seeds" / "activity_catalogue.csv").open(encoding="utf-8") as handle:
+        french = {row["activity_code"]: row["label_fr"] for row in csv.DictReader(handle)}
+    monkeypatch.setenv("C2C_DUCKDB_PATH", str(built_log))
+    xes, ocel = tmp_path / "fr.xes", tmp_path / "fr.jsonocel"
+    assert main(["export", "xes", "--language", "fr", "--out", str(xes), "--quiet"]) == 0
+    assert main(["export", "ocel", "--format", "json", "--language", "fr", "--out", str(ocel), "--quiet"]) == 0
+    ns = {"x": "http://www.xes-standard.org/"}
+    pairs = Counter()
+    for event in ET.parse(xes).getroot().iterfind(".//x:event", ns):
+        attrs = {e.get("key"): e.get("value") for e in event if e.tag.endswith("string")}
+        pairs[(attrs["activity_code"], attrs["concept:name"])] += 1
+    assert pairs and all(label == french[code] for code, label in pairs)
+    english = ET.parse(exported[0]["xes"]).getroot().iterfind(".//x:event", ns)
+    assert sum(pairs.values()) == sum(1 for _ in english)
+    doc = json.loads(ocel.read_text(encoding="utf-8"))
+    types = {t["name"] for t in doc["eventTypes"]}
+    assert types and types <= set(french.values())
+    assert all(e["type"] == french[next(a["value"] for a in e["attributes"] if a["name"] == "activity_code")]
+               for e in doc["events"])

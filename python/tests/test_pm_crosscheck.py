@@ -221,6 +221,31 @@ def test_real_log_loaded_with_byo_log_equals_pm4py(name, byo_folder, monkeypatch
         outcomes = con.execute("select distinct outcome from int_case_variants").fetchall()
     assert n_events == sum(len(k) * v for k, v in ref["variants"].items())
     assert outcomes == [("open",)]
+    _assert_byo_python_models_and_stamp(db, ref)
+
+
+def _assert_byo_python_models_and_stamp(db: Path, ref: dict) -> None:
+    """byo-log also builds the discovered model, the conformance of every variant against it, the
+    temporal profile and the run stamp (as-of date from the log: a loaded log has no cases)."""
+    from c2c.runstamp import read_run_stamp
+
+    n_variants, n_cases = len(ref["variants"]), sum(ref["variants"].values())
+    with connect_built(db) as con:
+        stamp = read_run_stamp(con)
+        last_day = con.execute("select cast(max(cast(event_timestamp as date)) as varchar) from event_log").fetchall()
+        model = con.execute("select miner, variant_count, case_count, bpmn_xml from pm_discovered_model").fetchall()
+        fitness = con.execute("select count(*), sum(case_count), min(fitness), avg(fitness) "
+                              "from pm_variant_conformance").fetchall()[0]
+        profile = con.execute("select count(*), sum(case when cases_observed > 0 then 1 else 0 end) "
+                              "from pm_temporal_profile_summary").fetchall()[0]
+        labels = con.execute("select count(*) from event_log where activity_fr is distinct from activity").fetchall()
+    assert stamp.as_of_date == last_day[0][0] and stamp.landing_file_count == 0
+    assert [(m[0], m[1], m[2]) for m in model] == [("IM", n_variants, n_cases)] and "sequenceflow" in model[0][3].lower()
+    # every variant checked against the model discovered from the log: IM reproduces every variant
+    assert fitness[0] == n_variants and fitness[1] == n_cases
+    assert fitness[2] > 0.5 and fitness[3] > 0.9
+    assert profile[0] > 0 and profile[1] > 0
+    assert labels == [(0,)]
 
 
 def test_equal_timestamps_keep_file_order_and_offsets_become_utc(tmp_path):

@@ -17,7 +17,7 @@
 -- not which table the event came from.
 {%- set event_log_columns = ['event_id', 'case_id', 'company_code', 'invoice_id', 'customer_id', 'activity',
     'activity_code', 'activity_order', 'event_timestamp', 'resource', 'resource_type', 'source_system',
-    'source_table', 'source_record_id', 'dunning_level', 'amount', 'currency', 'reason_code'] %}
+    'source_table', 'source_record_id', 'dunning_level', 'amount', 'currency', 'reason_code', 'activity_fr'] %}
 {%- set event_key = "all_events.source_system || '|' || all_events.source_table"
     ~ " || '|' || all_events.source_record_id || '|' || all_events.activity_code"
     ~ " || '|' || all_events.case_id" %}
@@ -184,7 +184,8 @@ final as (
         all_events.dunning_level,
         cast(all_events.amount as {{ dbt.type_numeric() }}) as amount,
         all_events.currency,
-        all_events.reason_code
+        all_events.reason_code,
+        catalogue.label_fr as activity_fr
     from all_events
     inner join invoices
         on all_events.case_id = invoices.case_id
@@ -216,7 +217,8 @@ final_columns as (
         dunning_level,
         amount,
         currency,
-        reason_code
+        reason_code,
+        activity_fr
     from final
 
 )

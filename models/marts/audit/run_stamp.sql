@@ -1,6 +1,16 @@
 -- grain: one row per build (dbt_invocation_id)
 -- The run stamp every output an auditor may file carries (the report, the audit pack, the
 -- share copy): which build, on which landing zone, as of which date, from which code.
+-- A build of a loaded log (var event_log_source = byo, `c2c byo-log`) has no cases: its as-of
+-- date is taken from event_log the way cases takes it (the var as_of_date, else the latest event).
+{%- if var('event_log_source', 'landing') == 'byo' %}
+with as_of as (
+
+    select {{ as_of_date('event_timestamp') }} as as_of_date
+    from {{ ref('event_log') }}
+
+),
+{%- else %}
 with cases as (
 
     select * from {{ ref('cases') }}
@@ -13,6 +23,7 @@ as_of as (
     from cases
 
 ),
+{%- endif %}
 
 landing_zone_fingerprint_files as (
 

@@ -1,6 +1,6 @@
 -- grain: one row per event of a log loaded with `c2c byo-log` (event_index)
 -- Built only when the var event_log_source is byo: the loaded log in the columns of event_log.
--- The activity label is also the activity code; the position in the file is the
+-- The activity label is also the activity code (and its French label: a loaded log has one language); the position in the file is the
 -- activity_order, so events of a case with equal timestamps keep the order of the file (as
 -- pm4py does), and event_id (the zero-padded position) sorts the same way. A loaded log has no
 -- company or invoice: company_code is BYO and the case id stands for the invoice id.
@@ -32,7 +32,8 @@ final as (
         cast(null as {{ dbt.type_int() }}) as dunning_level,
         cast(null as {{ dbt.type_numeric() }}) as amount,
         cast(null as {{ dbt.type_string() }}) as currency,
-        cast(null as {{ dbt.type_string() }}) as reason_code
+        cast(null as {{ dbt.type_string() }}) as reason_code,
+        cast(activity as {{ dbt.type_string() }}) as activity_fr
     from source
 
 )

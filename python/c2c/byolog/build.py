@@ -19,8 +19,40 @@ BYO_VARS = "{event_log_source: byo}"
 # First the loaded log as event_log (run: event_log's data tests are about the D365 / HighRadius
 # columns a loaded log does not have), then the process-mining marts with their tests.
 LOG_MODELS = ("stg_byo__event_log", "event_log")
+# The SQL process-mining marts, the discovered model, the temporal profile (pm4py's, checked on every
+# case in SQL) and the run stamp, with their tests.
 MART_NODES = ("stg_byo__event_log", "activity_catalogue", "int_event_log_activities", "int_event_log_sequenced",
-              "int_case_variants", "pm_variants", "pm_variant_steps", "pm_dfg_edges", "pm_activity_stats")
+              "int_case_variants", "pm_variants", "pm_variant_steps", "pm_dfg_edges", "pm_activity_stats",
+              "pm_discovered_model", "pm_temporal_profile", "pm_temporal_deviations", "pm_temporal_profile_summary",
+              "run_stamp")
+# Then the conformance of every variant, against the BPMN model given (--normative-model) or else the
+# model just discovered (written to a file beside the database by write_discovered_bpmn).
+CONFORMANCE_NODES = ("pm_variant_conformance",)
+
+
+def byo_vars(normative_bpmn: Path, noise_threshold: float) -> str:
+    """The --vars of every dbt step of a byo build (the same in each step, so dbt parses once)."""
+    import json
+
+    return json.dumps({"event_log_source": "byo", "normative_bpmn_path": str(normative_bpmn),
+                       "im_noise_threshold": noise_threshold}, sort_keys=True)
+
+
+def discovered_bpmn_path(db_path: Path) -> Path:
+    """Where a byo build keeps the BPMN of its discovered model: beside the database."""
+    return db_path.with_name(db_path.stem + ".discovered.bpmn")
+
+
+def write_discovered_bpmn(db_path: Path, out: Path) -> bool:
+    """Write the BPMN text of pm_discovered_model to out; False when the log gave no model."""
+    from c2c.db import connect_built
+
+    with connect_built(db_path) as con:
+        rows = con.execute("select bpmn_xml from pm_discovered_model").fetchall()
+    if not rows or not rows[0][0]:
+        return False
+    out.write_text(rows[0][0], encoding="utf-8")
+    return True
 
 
 def project_dir() -> Path:
@@ -56,10 +88,10 @@ def load_events(events: pd.DataFrame, db_path: Path) -> int:
 
 
 def run_dbt(args: Sequence[str], db_path: Path, project: Path, target: str | None,
-            on_line: Callable[[str], None] | None = None) -> tuple[int, list[str]]:
-    """Run the venv's dbt with the byo var on the DuckDB file; returns (exit code, output lines)."""
+            on_line: Callable[[str], None] | None = None, dbt_vars: str = BYO_VARS) -> tuple[int, list[str]]:
+    """Run the venv's dbt with the byo vars on the DuckDB file; returns (exit code, output lines)."""
     dbt = Path(sys.executable).parent / "dbt"
-    cmd = [str(dbt), *args, "--vars", BYO_VARS, "--profiles-dir", str(project), "--project-dir", str(project)]
+    cmd = [str(dbt), *args, "--vars", dbt_vars, "--profiles-dir", str(project), "--project-dir", str(project)]
     if target:
         cmd += ["--target", target]
     env = dict(os.environ, C2C_DUCKDB_PATH=str(db_path), DBT_SEND_ANONYMOUS_USAGE_STATS="false")

@@ -22,6 +22,8 @@ def register(subparsers) -> None:
                              description="The event log as IEEE XES 1849-2016: one trace per case (invoice).")
     xes.add_argument("--out", type=Path, default=Path("event_log.xes"),
                      help="file to write (default event_log.xes; a name ending in .gz is gzip-compressed)")
+    xes.add_argument("--language", choices=("en", "fr"), default="en",
+                     help="language of the activity labels (concept:name): en (default) or fr")
     xes.add_argument("--quiet", action="store_true", help="no progress bar")
     xes.set_defaults(func=_cmd_xes)
 
@@ -32,6 +34,8 @@ def register(subparsers) -> None:
                       help="sqlite (default) or json")
     ocel.add_argument("--out", type=Path, default=None,
                       help="file to write (default event_log.sqlite or event_log.jsonocel)")
+    ocel.add_argument("--language", choices=("en", "fr"), default="en",
+                      help="language of the activity labels (event types): en (default) or fr")
     ocel.add_argument("--quiet", action="store_true", help="no progress bar")
     ocel.set_defaults(func=_cmd_ocel)
 
@@ -47,6 +51,17 @@ def _check_out(command: str, out: Path) -> None:
         raise UsageError(f"c2c export {command}: argument --out: {out} is a folder")
     if not out.parent.exists():
         raise UsageError(f"c2c export {command}: argument --out: folder {out.parent} does not exist")
+
+
+def _check_language(con, command: str, language: str) -> str | None:
+    """An error message when the French labels are asked of a database built without them."""
+    if language == "fr":
+        found = con.execute("select count(*) from information_schema.columns where table_name = 'event_log' "
+                            "and column_name = 'activity_fr'").fetchall()[0][0]
+        if not found:
+            return (f"c2c export {command}: table event_log has no column 'activity_fr' (the French labels): "
+                    "rebuild it with dbt build --full-refresh --select event_log+")
+    return None
 
 
 def _bar(total: int, desc: str, quiet: bool):
@@ -68,9 +83,13 @@ def _cmd_xes(args: argparse.Namespace) -> int:
         print(f"c2c export xes: {exc}", file=sys.stderr)
         return 1
     with con:
+        problem = _check_language(con, "xes", args.language)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
         total = con.execute("select count(*) from event_log").fetchone()[0]
         bar = _bar(total, "export xes", args.quiet)
-        result = write_xes(con, args.out, progress=bar.update if bar else None)
+        result = write_xes(con, args.out, progress=bar.update if bar else None, language=args.language)
         if bar:
             bar.close()
     print(f"wrote {result['cases']:,} cases and {result['events']:,} events to {args.out} "
@@ -97,8 +116,12 @@ def _cmd_ocel(args: argparse.Namespace) -> int:
                    if args.ocel_format == "sqlite" else 0), "export ocel", args.quiet)
 
     with con:
+        problem = _check_language(con, "ocel", args.language)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
         result = write_ocel(con, out, args.ocel_format, progress=lambda n: bar.update(n) if bar else None,
-                            on_prepared=prepared)
+                            on_prepared=prepared, language=args.language)
     if bar:
         bar.close()
     types = ", ".join(f"{v:,} {k.split(':', 1)[1]}" for k, v in result.items() if k.startswith("objects:"))

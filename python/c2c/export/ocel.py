@@ -74,8 +74,13 @@ def _sql_map(mapping: dict[str, str]) -> str:
     return "case activity_code " + " ".join(f"when '{k}' then '{v}'" for k, v in mapping.items()) + " end"
 
 
-def _prepare(con) -> None:
-    """Temporary tables ocel_events, ocel_objects, ocel_e2o, ocel_o2o (in memory)."""
+def _prepare(con, language: str = "en") -> None:
+    """Temporary tables ocel_events, ocel_objects, ocel_e2o, ocel_o2o (in memory); event types
+    (activity labels) in `language`, en or fr."""
+    from .xes import LANGUAGES
+
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
     family = _sql_map({k: v[0] for k, v in FAMILIES.items()})
     role = _sql_map({k: v[1] for k, v in FAMILIES.items()})
     customer_level = ", ".join(f"'{a}'" for a in CUSTOMER_LEVEL)
@@ -93,11 +98,11 @@ def _prepare(con) -> None:
             *
         from event_log
     """)
-    con.execute("""
+    con.execute(f"""
         create or replace temp table ocel_events as
         select
             ocel_event_id,
-            min(activity) as activity,
+            min({LANGUAGES[language]}) as activity,
             min(activity_code) as activity_code,
             min(event_timestamp) as event_timestamp,
             min(resource) as resource,
@@ -392,11 +397,13 @@ def _write_json_items(fh, cur, to_item: Callable[[dict], dict], batch_size: int,
 
 
 def write_ocel(con, out: Path, fmt: str = "sqlite", progress: Callable[[int], None] | None = None,
-               on_prepared: Callable[[dict], None] | None = None, batch_size: int = 50_000) -> dict:
-    """Write the OCEL 2.0 of the event log in `con` to `out` as sqlite or json; returns counts."""
+               on_prepared: Callable[[dict], None] | None = None, batch_size: int = 50_000,
+               language: str = "en") -> dict:
+    """Write the OCEL 2.0 of the event log in `con` to `out` as sqlite or json, event types (activity
+    labels) in `language` (en or fr); returns counts."""
     if fmt not in ("sqlite", "json"):
         raise ValueError(f"OCEL format must be sqlite or json, got {fmt!r}")
-    _prepare(con)
+    _prepare(con, language)
     result = counts(con)
     if on_prepared:
         on_prepared(result)

@@ -1,8 +1,9 @@
 """The event log as IEEE XES 1849-2016, written as a stream.
 
 One trace per case (concept:name = case id), events in the project's order (case, time,
-activity order, event id). Event concept:name is the activity label; the stable activity code
-is an attribute and a second classifier. Timestamps are UTC, written with their offset.
+activity order, event id). Event concept:name is the activity label, English (event_log.activity)
+or French (event_log.activity_fr) as asked; the stable activity code is an attribute and a second
+classifier, the same in both languages. Timestamps are UTC, written with their offset.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ order by case_id, event_timestamp, activity_order, event_id
 """
 
 
+# the languages of the activity labels: event_log column of each
+LANGUAGES = {"en": "activity", "fr": "activity_fr"}
+
+
 def _attr(value: object) -> str:
     return escape(str(value), _ATTR_ENTITIES)
 
@@ -57,13 +62,22 @@ def _string(key: str, value: object, indent: str) -> str:
     return f'{indent}<string key="{key}" value="{_attr(value)}"/>\n'
 
 
-def write_xes(con, out: Path, progress: Callable[[int], None] | None = None, batch_size: int = 50_000) -> dict:
-    """Write the event log of `con` to `out` (gzip when it ends with .gz); returns counts."""
+def event_query(language: str = "en") -> str:
+    """QUERY with the activity label in the language asked: en (activity) or fr (activity_fr)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+    return QUERY if language == "en" else QUERY.replace("    activity, activity_code,", "    activity_fr as activity, activity_code,", 1)
+
+
+def write_xes(con, out: Path, progress: Callable[[int], None] | None = None, batch_size: int = 50_000,
+              language: str = "en") -> dict:
+    """Write the event log of `con` to `out` (gzip when it ends with .gz), activity labels in
+    `language` (en or fr); returns counts."""
     total = con.execute("select count(*) from event_log").fetchone()[0]
     cases = 0
     events = 0
     opener = gzip.open if str(out).endswith(".gz") else open
-    cursor = con.execute(QUERY)
+    cursor = con.execute(event_query(language))
     with opener(out, "wt", encoding="utf-8", newline="\n") as fh:
         fh.write(HEADER)
         current = None
