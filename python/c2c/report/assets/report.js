@@ -46,7 +46,10 @@ const T = {
     suite: "Suite", table: "Table", column: "Column", expectation: "Expectation", severity: "Severity", message: "Message",
     quarantine: "Quarantine by reason", source_system: "System", source_table: "Table", reason_code: "Reason",
     rows: "Rows", reconciliation: "Raw = staged + quarantined + superseded", holds: "Holds", yes: "yes", no: "no",
-    unexpected_share: "Share"
+    unexpected_share: "Share", version: "Version", valid_from: "Valid from", valid_to: "Valid to",
+    min_days_after_due: "Min days after due", max_days_after_due: "Max days after due",
+    min_days_since_previous: "Min days since previous", is_final_level: "Final level",
+    write_off_min_days_after_final: "Write-off after final (days)"
   },
   fr: {
     language: "Langue", overview: "Vue d'ensemble", process_map: "Carte du processus", conformance: "Conformité des relances",
@@ -88,7 +91,10 @@ const T = {
     suite: "Suite", table: "Table", column: "Colonne", expectation: "Attente", severity: "Gravité", message: "Message",
     quarantine: "Quarantaine par motif", source_system: "Système", source_table: "Table", reason_code: "Motif",
     rows: "Lignes", reconciliation: "Brut = intégré + en quarantaine + remplacé", holds: "Vérifié", yes: "oui", no: "non",
-    unexpected_share: "Part"
+    unexpected_share: "Part", version: "Version", valid_from: "Valable du", valid_to: "Valable au",
+    min_days_after_due: "Jours min. après échéance", max_days_after_due: "Jours max. après échéance",
+    min_days_since_previous: "Jours min. depuis la précédente", is_final_level: "Dernier niveau",
+    write_off_min_days_after_final: "Perte après le dernier niveau (jours)"
   }
 };
 const t = (k) => (T[LANG] && T[LANG][k]) || T.en[k] || k;
@@ -300,11 +306,11 @@ RENDER.conformance = function () {
       <label>${t("segment")} <select id="cf-segment"><option value="">${t("all")}</option>${segments.map((x) => `<option>${esc(x)}</option>`).join("")}</select></label>
       <span class="muted">${esc(t("listed_cap").replace("{n}", c.cell_cap))}</span></div>
     <div class="scroll" id="cf-grid-wrap"></div><div id="cf-drill"></div><div id="cf-trail"></div>
-    <h3>${t("policy_rows")}</h3>` + table(c.policy, [["policy_id", "policy"], ["policy_version", "policy_versions"],
+    <h3>${t("policy_rows")}</h3>` + table(c.policy, [["policy_id", "policy"], ["policy_version", "version"],
       ["company_code", "company"], ["customer_segment", "segment"], ["valid_from", "valid_from"], ["valid_to", "valid_to"],
       ["dunning_level", "level", null, 1], ["min_days_after_due", "min_days_after_due", null, 1],
       ["max_days_after_due", "max_days_after_due", null, 1], ["min_days_since_previous", "min_days_since_previous", null, 1],
-      ["is_final_level", "is_final_level"], ["write_off_min_days_after_final", "write_off_min_days_after_final", null, 1]]);
+      ["is_final_level", "is_final_level", (v) => (v ? t("yes") : t("no"))], ["write_off_min_days_after_final", "write_off_min_days_after_final", null, 1]]);
   document.getElementById("cf-company").addEventListener("change", drawGrid);
   document.getElementById("cf-segment").addEventListener("change", drawGrid);
   drawGrid(); drawDrill(); drawTrail();
