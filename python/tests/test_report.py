@@ -223,3 +223,29 @@ def test_report_files_ship_with_the_package():
     for path in needed:
         relative = path.relative_to(package).as_posix()
         assert any(Path(relative).match(pattern) for pattern in patterns), f"{relative} is not package data"
+
+
+def test_report_of_a_build_by_byo_log(built_default, tmp_path, monkeypatch):
+    """A real `c2c byo-log` build (200 invoices of the session build as a CSV log): the process map
+    equals its pm_dfg_edges, the sections of the collections marts are left out with a note."""
+    log = tmp_path / "log.csv"
+    with connect_built(built_default) as con:
+        con.execute(f"""
+            copy (select case_id as "case:concept:name", activity as "concept:name",
+                         strftime(event_timestamp, '%Y-%m-%dT%H:%M:%SZ') as "time:timestamp", resource as "org:resource"
+                  from event_log where case_id in (select case_id from cases order by case_id limit 200))
+            to '{log}' (header)""").fetchall()
+    db = tmp_path / "byo.duckdb"
+    monkeypatch.setenv("C2C_DUCKDB_PATH", str(db))
+    assert main(["byo-log", str(log), "--quiet"]) == 0
+    out = tmp_path / "byo.html"
+    assert main(["report", "--out", str(out)]) == 0
+    data = json.loads(re.search(r'type="application/json">(.*?)</script>', out.read_text(encoding="utf-8"),
+                                re.S).group(1))
+    with connect_built(db) as con:
+        edges = sorted(con.execute("select source_activity_code, target_activity_code, edge_frequency "
+                                   "from pm_dfg_edges").fetchall())
+    assert sorted((e["source"], e["target"], e["edge_frequency"]) for e in data["process_map"]["edges"]) == edges
+    assert data["process_map"]["case_count"] == 200
+    for section in ("conformance", "precursors", "promises", "disputes", "cash_application", "collectors"):
+        assert "section left out" in " ".join(data[section]["notes"]), section
