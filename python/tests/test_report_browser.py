@@ -165,6 +165,20 @@ def test_process_map_edges_equal_pm_dfg_edges(browser_page, built_default):
     kept = [(e.get_attribute("data-source"), e.get_attribute("data-target")) for e in page.locator("#dfg g.edge").all()]
     assert kept == [tuple(edge) for edge in ranked[:math.ceil(len(ranked) / 100)]], \
         "the slider at 1 % keeps the most frequent 1 % of the edges"
+    # the cases of the most frequent variant only: its path, each edge as often as it has cases
+    with connect_built(built_default) as con:
+        activities, cases = con.execute("select variant_activities, case_count from pm_variants "
+                                        "where variant_rank = 1").fetchall()[0]
+    path = ["\u25b6", *activities.split(" > "), "\u25a0"]
+    page.select_option("#dfg-variants", "1")
+    _slide(page, 100)
+    got = {(e.get_attribute("data-source"), e.get_attribute("data-target")): int(e.get_attribute("data-frequency"))
+           for e in page.locator("#dfg g.edge").all()}
+    want_top = {}
+    for edge in zip(path, path[1:]):
+        want_top[edge] = want_top.get(edge, 0) + cases
+    assert got == want_top
+    page.select_option("#dfg-variants", "0")
     _slide(page, 30)
     _shot(page, "process_map")
 

@@ -17,7 +17,7 @@ const T = {
     past_due_31_60: "31-60 days", past_due_61_90: "61-90 days", past_due_over_90: "> 90 days",
     by_company: "By company", by_segment: "By company and segment", add_days: "Avg days delinquent",
     status: "Status", days: "days", paths_shown: "Paths shown", edges_shown: "edges shown of",
-    edge_label: "Edge label", frequency: "frequency", median: "median waiting (days)", p90: "p90 waiting (days)",
+    edge_label: "Edge label", variants_shown: "Cases of", all_cases: "all variants", top: "top", frequency: "frequency", median: "median waiting (days)", p90: "p90 waiting (days)",
     variants: "Variants", of_variants: "variants in all; the most frequent are listed", rank: "#", share: "Share",
     cumulative: "Cumulative", cases: "Cases", median_days: "Median days", p90_days: "p90 days", activities: "Activities",
     rules: "Rules", rule: "Rule", name: "Name", judged_on: "Judged on", definition: "Definition",
@@ -62,7 +62,7 @@ const T = {
     past_due_31_60: "31-60 jours", past_due_61_90: "61-90 jours", past_due_over_90: "> 90 jours",
     by_company: "Par société", by_segment: "Par société et segment", add_days: "Retard moyen (jours)",
     status: "Statut", days: "jours", paths_shown: "Chemins affichés", edges_shown: "arcs affichés sur",
-    edge_label: "Libellé des arcs", frequency: "fréquence", median: "attente médiane (jours)", p90: "attente p90 (jours)",
+    edge_label: "Libellé des arcs", variants_shown: "Cas de", all_cases: "toutes les variantes", top: "les", frequency: "fréquence", median: "attente médiane (jours)", p90: "attente p90 (jours)",
     variants: "Variantes", of_variants: "variantes au total ; les plus fréquentes sont listées", rank: "n°", share: "Part",
     cumulative: "Cumul", cases: "Cas", median_days: "Jours (médiane)", p90_days: "Jours (p90)", activities: "Activités",
     rules: "Règles", rule: "Règle", name: "Nom", judged_on: "Porte sur", definition: "Définition",
@@ -223,6 +223,8 @@ RENDER.process_map = function () {
   if (!p.edges) { b.innerHTML = notes(p); return; }
   b.innerHTML = notes(p) + `<div class="controls">
     <label>${t("paths_shown")} <input type="range" id="dfg-paths" min="1" max="100" value="30"> <span id="dfg-pct">30 %</span></label>
+    <label>${t("variants_shown")} <select id="dfg-variants"><option value="0">${t("all_cases")}</option>${
+      [1, 2, 3, 5, 10, 20, 50, 100].filter((n) => n <= p.variants.length).map((n) => `<option value="${n}">${t("top")} ${n} (${fpct(p.variants[n - 1].cumulative_share)})</option>`).join("")}</select></label>
     <span id="dfg-count"></span>
     <label>${t("edge_label")} <select id="dfg-label"><option value="frequency">${t("frequency")}</option>
       <option value="median">${t("median")}</option><option value="p90">${t("p90")}</option></select></label></div>
@@ -235,21 +237,49 @@ RENDER.process_map = function () {
       'id="variants"') + "</div>";
   document.getElementById("dfg-paths").addEventListener("input", drawDfg);
   document.getElementById("dfg-label").addEventListener("change", drawDfg);
+  document.getElementById("dfg-variants").addEventListener("change", drawDfg);
   if (current === "process_map") drawDfg();
 };
+
+/* the directly-follows edges of the cases of some variants: frequencies from the variants'
+   sequences and case counts (waiting times are the mart's, over all cases, so they are left out) */
+function variantEdges(variants) {
+  const freq = new Map(), cases = new Map();
+  variants.forEach((v) => {
+    const seq = ["\u25b6"].concat(v.variant_activities, ["\u25a0"]);
+    const seen = new Set();
+    for (let i = 0; i + 1 < seq.length; i++) {
+      const k = seq[i] + "\u0000" + seq[i + 1];
+      freq.set(k, (freq.get(k) || 0) + v.case_count);
+      if (!seen.has(k)) { seen.add(k); cases.set(k, (cases.get(k) || 0) + v.case_count); }
+    }
+  });
+  return [...freq.entries()].map(([k, f]) => {
+    const [source, target] = k.split("\u0000");
+    return {source, target, edge_frequency: f, case_frequency: cases.get(k), median_waiting_days: null, p90_waiting_days: null};
+  }).sort((a, b) => b.edge_frequency - a.edge_frequency || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) ||
+                    (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+}
 
 function drawDfg() {
   const p = D.process_map;
   if (!p.edges || current !== "process_map") return;
   const pct = +document.getElementById("dfg-paths").value, mode = document.getElementById("dfg-label").value;
-  if (dfgDrawn === pct + mode + LANG) return;
-  dfgDrawn = pct + mode + LANG;
+  const top = +document.getElementById("dfg-variants").value;
+  const state = [pct, mode, top, LANG].join("/");
+  if (dfgDrawn === state) return;
+  dfgDrawn = state;
   document.getElementById("dfg-pct").textContent = pct + " %";
-  const keep = Math.max(1, Math.ceil(p.edges.length * pct / 100));
-  const edges = p.edges.slice(0, keep);  // most frequent first (the blob's order)
-  document.getElementById("dfg-count").textContent = `${fint(edges.length)} ${t("edges_shown")} ${fint(p.edges.length)}`;
+  const all = top ? variantEdges(p.variants.slice(0, top)) : p.edges;
+  const keep = Math.max(1, Math.ceil(all.length * pct / 100));
+  const edges = all.slice(0, keep);  // most frequent first
+  document.getElementById("dfg-count").textContent = `${fint(edges.length)} ${t("edges_shown")} ${fint(all.length)}`;
   const stats = {};
-  p.nodes.forEach((n) => { stats[n.activity_code] = n; });
+  if (top) {  // events of an activity in those cases: the frequencies of the edges into it
+    all.forEach((e) => { stats[e.target] = {event_count: ((stats[e.target] || {}).event_count || 0) + e.edge_frequency}; });
+  } else {
+    p.nodes.forEach((n) => { stats[n.activity_code] = n; });
+  }
   const g = new dagre.graphlib.Graph({multigraph: false});
   g.setGraph({rankdir: "TB", nodesep: 40, edgesep: 14, ranksep: 50, marginx: 12, marginy: 12});
   g.setDefaultEdgeLabel(() => ({}));
