@@ -62,8 +62,9 @@ def _tiny(path: Path) -> duckdb.DuckDBPyConnection:
 def test_conformance_cells_caps_and_evidence_on_a_hand_made_database(tmp_path):
     con = _tiny(tmp_path / "tiny.duckdb")
     data = conformance.build(con, cell_cap=1)
-    grid = {(g["rule_id"], g["segment"], g["collector"]): (g["checked"], g["violations"], g["passes"])
-            for g in data["grid"]}
+    assert data["grid_columns"] == ["rule_id", "company_code", "segment", "collector", "checked", "violations",
+                                    "passes"]
+    grid = {(g[0], g[2], g[3]): (g[4], g[5], g[6]) for g in data["grid"]}
     assert grid == {("R01", "S", "c1"): (2, 2, 0), ("R01", "T", ""): (1, 0, 1),
                     ("R02", "S", "c1"): (2, 0, 1), ("R02", "T", ""): (1, 1, 0)}
     assert data["cell_cap"] == 1
@@ -77,7 +78,11 @@ def test_conformance_cells_caps_and_evidence_on_a_hand_made_database(tmp_path):
     assert data["cells"]["R02|X|T|"][0]["evidence"] == [0, 1]
     assert data["cells"]["R02|X|T|"][0]["policy_version"] == 2
     # a trail budget smaller than the cells shrinks the cap, never below one invoice per cell
-    assert conformance.build(con, cell_cap=25, trail_budget=1)["cell_cap"] == 1
+    small = conformance.build(con, cell_cap=25, trail_budget=1)
+    assert small["cell_cap"] == 1 and small["cells_listed"] == 1
+    # past one invoice per cell, only the cells with the most violations keep a list
+    assert list(small["cells"]) == ["R01|X|S|c1"] and list(small["trails"]) == ["x:a"]
+    assert "the 1 with the most list their invoices" in small["notes"][0]
     assert conformance.build(con, cell_cap=25, trail_budget=4)["cell_cap"] == 2
     assert [v["case_id"] for v in conformance.build(con, cell_cap=2)["cells"]["R01|X|S|c1"]] == ["x:a", "x:b"]
 
@@ -121,11 +126,11 @@ def test_figures_equal_independent_sql(data, built_default):
         edges = con.execute("select count(*), sum(edge_frequency) from pm_dfg_edges").fetchall()[0]
         quarantined = one("select count(*) from quarantine")
     got = {}
-    for cell in data["conformance"]["grid"]:
-        got[cell["rule_id"]] = got.get(cell["rule_id"], 0) + cell["violations"]
+    for rule, *_, cell_violations, _passes in data["conformance"]["grid"]:
+        got[rule] = got.get(rule, 0) + cell_violations
     assert {rule: n for rule, n in got.items() if n} == violations
     listed = sum(len(v) for v in data["conformance"]["cells"].values())
-    assert listed == sum(min(c["violations"], data["conformance"]["cell_cap"]) for c in data["conformance"]["grid"])
+    assert listed == sum(min(c[5], data["conformance"]["cell_cap"]) for c in data["conformance"]["grid"])
     assert (len(data["process_map"]["edges"]), sum(e["edge_frequency"] for e in data["process_map"]["edges"])) == edges
     assert sum(q["quarantined_rows"] for q in data["quality"]["quarantine"]) == quarantined
     assert data["labels"]["INVOICE_POSTED"]["fr"] != data["labels"]["INVOICE_POSTED"]["en"]

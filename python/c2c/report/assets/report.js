@@ -2,6 +2,10 @@
    Libraries: Chart.js (charts) and dagre (graph layout), inlined before this script. */
 "use strict";
 const D = JSON.parse(document.getElementById("report-data").textContent);
+if (D.conformance.grid_columns) {  // rows of values -> objects
+  const cols = D.conformance.grid_columns;
+  D.conformance.grid = D.conformance.grid.map((r) => Object.fromEntries(cols.map((c, i) => [c, r[i]])));
+}
 let LANG = D.language;
 const PAGE_SIZE = 10;
 
@@ -17,7 +21,7 @@ const T = {
     past_due_31_60: "31-60 days", past_due_61_90: "61-90 days", past_due_over_90: "> 90 days",
     by_company: "By company", by_segment: "By company and segment", add_days: "Avg days delinquent",
     status: "Status", days: "days", paths_shown: "Paths shown", edges_shown: "edges shown of",
-    edge_label: "Edge label", variants_shown: "Cases of", all_cases: "all variants", top: "top", frequency: "frequency", median: "median waiting (days)", p90: "p90 waiting (days)",
+    edge_label: "Edge label", not_listed: "{n} invoices: this cell's invoices are not listed in the page (see the note above)", variants_shown: "Cases of", all_cases: "all variants", top: "top", frequency: "frequency", median: "median waiting (days)", p90: "p90 waiting (days)",
     variants: "Variants", of_variants: "variants in all; the most frequent are listed", rank: "#", share: "Share",
     cumulative: "Cumulative", cases: "Cases", median_days: "Median days", p90_days: "p90 days", activities: "Activities",
     rules: "Rules", rule: "Rule", name: "Name", judged_on: "Judged on", definition: "Definition",
@@ -62,7 +66,7 @@ const T = {
     past_due_31_60: "31-60 jours", past_due_61_90: "61-90 jours", past_due_over_90: "> 90 jours",
     by_company: "Par société", by_segment: "Par société et segment", add_days: "Retard moyen (jours)",
     status: "Statut", days: "jours", paths_shown: "Chemins affichés", edges_shown: "arcs affichés sur",
-    edge_label: "Libellé des arcs", variants_shown: "Cas de", all_cases: "toutes les variantes", top: "les", frequency: "fréquence", median: "attente médiane (jours)", p90: "attente p90 (jours)",
+    edge_label: "Libellé des arcs", not_listed: "{n} factures : les factures de cette case ne figurent pas dans la page (voir la note ci-dessus)", variants_shown: "Cas de", all_cases: "toutes les variantes", top: "les", frequency: "fréquence", median: "attente médiane (jours)", p90: "attente p90 (jours)",
     variants: "Variantes", of_variants: "variantes au total ; les plus fréquentes sont listées", rank: "n°", share: "Part",
     cumulative: "Cumul", cases: "Cas", median_days: "Jours (médiane)", p90_days: "Jours (p90)", activities: "Activités",
     rules: "Règles", rule: "Règle", name: "Nom", judged_on: "Porte sur", definition: "Définition",
@@ -388,6 +392,10 @@ function drawDrill() {
   const box = document.getElementById("cf-drill");
   if (!cf.cell) { box.innerHTML = ""; return; }
   const list = D.conformance.cells[cf.cell] || [];
+  if (!list.length) {
+    box.innerHTML = `<p class="note" id="cf-drill-count">${esc(t("not_listed").replace("{n}", fint(cellCount(cf.cell))))}</p>`;
+    return;
+  }
   const [r, co, se, col] = cf.cell.split("|");
   const pages = Math.max(1, Math.ceil(list.length / PAGE_SIZE));
   const rows = list.slice(cf.page * PAGE_SIZE, (cf.page + 1) * PAGE_SIZE);
