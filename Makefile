@@ -18,6 +18,7 @@ export C2C_COMMIT ?= $(shell git describe --always --dirty=-dirty --abbrev=40 2>
 
 # Demo: the simulated landing zone and the database built from it.
 DEMO_RAW = data/raw
+DEMO_REPORT = data/report.html
 C2C_DUCKDB_PATH ?= data/c2c.duckdb
 # Tests: a small landing zone of their own, rebuilt on every run, with the faults of every
 # quarantine reason (--faults all).
@@ -38,7 +39,7 @@ OUTPUT_SYNC = $(if $(filter 3.%,$(MAKE_VERSION)),,--output-sync=target)
 TIME = $(if $(wildcard /usr/bin/time),/usr/bin/time -v,time)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint lint mutate bench bench-simulate bench-dbt bench-pm bench-quality bench-audit-pack clean distclean
+.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint lint mutate bench bench-simulate bench-dbt bench-pm bench-quality bench-audit-pack bench-report vendor-js clean distclean
 
 help:
 	@echo "make demo            simulate a landing zone ($(DEMO_RAW)) and build it into $(C2C_DUCKDB_PATH)"
@@ -50,6 +51,8 @@ help:
 	@echo "make bench-pm        the SQL process-mining marts against pm4py on the database bench-dbt built"
 	@echo "make bench-quality   time the quality gate (landing zone and marts) on that landing zone"
 	@echo "make bench-audit-pack time c2c audit-pack on the database bench-dbt built"
+	@echo "make bench-report    time c2c report on the database bench-dbt built"
+	@echo "make vendor-js       refresh the report's JavaScript libraries from the npm registry (needs npm)"
 	@echo "make install         create .venv and install the project (done by the targets above)"
 	@echo "make clean           remove data/, target/ and logs/ (keeps .venv)"
 	@echo "make distclean       clean, and remove .venv and Python build files"
@@ -97,6 +100,9 @@ demo: $(INSTALLED)
 	@echo "  DuckDB database           $(C2C_DUCKDB_PATH)   (open with: $(BIN)/python -c \"import duckdb; duckdb.connect('$(C2C_DUCKDB_PATH)').sql('show all tables').show()\")"
 	@echo "  dbt docs and artefacts    target/   (browse with: $(DBT) docs serve $(DBT_FLAGS))"
 	@echo "  data-quality Data Docs    target/quality/data_docs/index.html"
+	@# the report: one HTML file that opens offline
+	$(BIN)/c2c report --db $(C2C_DUCKDB_PATH) --out $(DEMO_REPORT)
+	@echo "  report                    $(DEMO_REPORT)   (open it in a browser)"
 
 # pytest side by side with the dbt build of the CI landing zone and the lint, which run one
 # after the other (both use data/ci and the project's target/). Fails if any of them fails.
@@ -125,7 +131,7 @@ lint: $(DEV_INSTALLED)
 mutate: $(INSTALLED)
 	$(BIN)/python -m c2c.bench.mutate --work data/mutate
 
-bench: bench-simulate bench-dbt bench-pm bench-quality bench-audit-pack
+bench: bench-simulate bench-dbt bench-pm bench-quality bench-audit-pack bench-report
 
 # Reuses the landing zone of bench-simulate (data/bench/raw) when it is there.
 bench-dbt: $(INSTALLED)
@@ -142,6 +148,15 @@ bench-quality: $(INSTALLED)
 # c2c audit-pack (time, peak memory, size, the manifest twice the same) on the database of bench-dbt.
 bench-audit-pack: $(INSTALLED)
 	$(BIN)/python -m c2c.bench.audit_pack --db data/bench/full.duckdb --work data/bench/audit_pack
+
+# c2c report on the database of bench-dbt: seconds, peak memory, size.
+bench-report: $(INSTALLED)
+	$(BIN)/python -m c2c.bench.report_bench --db data/bench/full.duckdb --out data/bench/report.html
+
+# The report's JavaScript libraries (python/c2c/report/vendor/, pinned in pins.json), fetched
+# again with npm pack at the pinned versions.
+vendor-js: $(INSTALLED)
+	$(BIN)/python -m c2c.report.vendor_js
 
 bench-simulate: $(INSTALLED)
 	$(TIME) $(BIN)/c2c simulate --invoices 1000000 --seed 1 --out data/bench/raw --faults default

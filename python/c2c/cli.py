@@ -37,6 +37,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "c2c.export.command",
     "c2c.contract.command",
     "c2c.auditpack.command",
+    "c2c.report.command",
 )
 
 

@@ -38,3 +38,28 @@ def test_a_missing_shared_folder_skips_outside_ci_and_fails_under_ci(tmp_path):
     assert code == 1 and counts == {"passed": 1, "failed": 5}, out[-3000:]
     assert out.count("every input must be present") >= 5, out[-3000:]
     assert "no_shared_folder" in out
+
+
+def test_browser_tests_without_chromium_skip_outside_ci_and_fail_under_ci(tmp_path):
+    """No Chromium (C2C_CHROMIUM names a missing file): the report's browser tests skip with how to
+    get it, and fail under CI=true before any landing zone is built."""
+    for ci in (False, True):
+        env = {k: v for k, v in os.environ.items() if k not in ("CI", "PYTEST_XDIST_WORKER", "PYTEST_ADDOPTS")}
+        env["C2C_CHROMIUM"] = str(tmp_path / "no_chromium")
+        if ci:
+            env["CI"] = "true"
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rfs", "-q",
+                               "--basetemp", str(tmp_path / ("ci" if ci else "local")),
+                               "python/tests/test_report_browser.py"],
+                              cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+        counts = {word: int(n) for n, word in re.findall(r"(\d+) (passed|failed|skipped|error)", proc.stdout)}
+        if ci:
+            assert proc.returncode == 1 and counts.get("passed", 0) == 0 \
+                and counts.get("failed", 0) + counts.get("error", 0) == 10, \
+                proc.stdout[-3000:]
+            assert "cannot run under CI=true" in proc.stdout and "apt-get install chromium" in proc.stdout
+            assert not (tmp_path / "ci" / "session" / "built_default.done").exists(), "it built before failing"
+        else:
+            # a module skipped whole: pytest exits 5 (no test ran) when it is alone on the command line
+            assert proc.returncode in (0, 5) and counts == {"skipped": 1}, proc.stdout[-3000:]
+            assert "apt-get install chromium" in proc.stdout
