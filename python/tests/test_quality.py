@@ -353,6 +353,16 @@ def test_a_mart_not_built_yet_is_skipped_with_a_message(tmp_path):
             suites.load("marts"))
 
 
+def test_a_mart_without_the_columns_its_suite_reads_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "old.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create table fct_ar_monthly (company_code varchar)")
+    monkeypatch.setenv("C2C_DUCKDB_PATH", str(db))
+    assert main(["quality", "--stage", "marts", "--docs-dir", str(tmp_path / "docs"), "--no-store", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "suite marts.fct_ar_monthly cannot read table fct_ar_monthly (rebuild it with dbt build)" in err
+
+
 # -- stored results and their marts ---------------------------------------------------------
 
 def test_quality_marts_show_the_stored_runs(small_clean_zone, tmp_path):

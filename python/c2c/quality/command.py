@@ -39,8 +39,13 @@ def _cmd_quality(args: argparse.Namespace) -> int:
         raise UsageError(f"c2c quality: landing zone {raw_root} is not a folder (set --raw-root or C2C_RAW_ROOT)")
     if args.stage == "marts" and not db_path.is_file():
         raise UsageError(f"c2c quality: database {db_path} does not exist (set C2C_DUCKDB_PATH, build it with dbt)")
-    outcome = run_quality(args.stage, raw_root, db_path, args.docs_dir, store=not args.no_store,
-                          progress=None if args.quiet else _progress())
+    from .stages import MartUnreadable
+
+    try:
+        outcome = run_quality(args.stage, raw_root, db_path, args.docs_dir, store=not args.no_store,
+                              progress=None if args.quiet else _progress())
+    except MartUnreadable as exc:
+        raise UsageError(str(exc)) from exc
     for line in outcome.lines:
         print(line)
     return outcome.exit_code

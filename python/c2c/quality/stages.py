@@ -19,6 +19,10 @@ from .runner import ROW_COUNT_RULE, Outcome, SuiteRun, Validator
 Progress = Callable[[str], None] | None
 
 
+class MartUnreadable(RuntimeError):
+    """A mart lacks a column its suite reads: the database was built by other code than the suites."""
+
+
 def _new_run(suite: dict[str, Any], table: str) -> SuiteRun:
     return SuiteRun(suite=suite, table=table,
                     outcomes={e["id"]: Outcome(suite["name"], table, e) for e in suite["expectations"]})
@@ -100,7 +104,7 @@ def _mart(con, run: SuiteRun, validator: Validator, progress: Progress) -> None:
         run.skipped = f"cannot read {run.table}: {str(exc).splitlines()[0]}"
         return
     except duckdb.Error as exc:  # the mart lacks a column its suite reads: built by other code
-        raise RuntimeError(f"c2c quality: suite {run.name} cannot read table {run.table} "
+        raise MartUnreadable(f"c2c quality: suite {run.name} cannot read table {run.table} "
                            f"(rebuild it with dbt build): {str(exc).splitlines()[0]}") from exc
     for batch, name, df in frames:
         if progress:
