@@ -89,7 +89,8 @@ demo: $(INSTALLED)
 	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(BIN)/c2c quality --stage landing
 	@# build loads the seeds, then runs every model and test in dependency order
 	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(DBT) build $(DBT_FLAGS)
-	@# mart suites: read the database read-only, then store their results with the landing ones
+	@# mart suites: read the database read-only, then store their results with the landing ones;
+	@# each quality run ends with the Data Docs pages per stage (landing and marts side by side)
 	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(BIN)/c2c quality --stage marts
 	@# the quality marts then show both runs
 	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(DBT) run $(DBT_FLAGS) --select stg_quality__dq_validation_results+
@@ -99,7 +100,7 @@ demo: $(INSTALLED)
 	@echo "  landing zone (simulated)  $(DEMO_RAW)/"
 	@echo "  DuckDB database           $(C2C_DUCKDB_PATH)   (open with: $(BIN)/python -c \"import duckdb; duckdb.connect('$(C2C_DUCKDB_PATH)').sql('show all tables').show()\")"
 	@echo "  dbt docs and artefacts    target/   (browse with: $(DBT) docs serve $(DBT_FLAGS))"
-	@echo "  data-quality Data Docs    target/quality/data_docs/index.html"
+	@echo "  data-quality Data Docs    target/quality/data_docs/index.html   (landing/ and marts/ side by side; pages per stage above)"
 	@# the report: one HTML file that opens offline
 	$(BIN)/c2c report --db $(C2C_DUCKDB_PATH) --out $(DEMO_REPORT)
 	@echo "  report                    $(DEMO_REPORT)   (open it in a browser)"

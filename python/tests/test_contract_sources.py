@@ -35,7 +35,7 @@ def _project_copy(tmp_path: Path) -> Path:
     project = tmp_path / "project"
     (project / "seeds").mkdir(parents=True)
     shutil.copy(REPO / "dbt_project.yml", project)
-    for seed in ("iso_currencies.csv", "activity_catalogue.csv"):
+    for seed in ("iso_currencies.csv", "activity_catalogue.csv", "dunning_rules.csv"):
         shutil.copy(REPO / "seeds" / seed, project / "seeds")
     for rel in generate.generated_files(REPO):
         (project / rel).parent.mkdir(parents=True, exist_ok=True)

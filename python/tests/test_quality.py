@@ -18,7 +18,10 @@ from c2c.cli import main
 from c2c.contract import load_contract
 from c2c.contract.spec import load_spec
 from c2c.quality import rules, suites
+from c2c.access import public_models
 from c2c.quality.command import run_quality
+from c2c.quality.marts import coverage_problems
+from c2c.runstamp import landing_zone_fingerprint, read_run_stamp
 from c2c.simulate import SimConfig, simulate
 from c2c.simulate.faults import HR_RECORD_KEY
 
@@ -108,7 +111,7 @@ def test_default_zone_passes_the_gate_and_warns_exactly_the_injected_row_faults(
     assert line.startswith("WARNING") and "currencycode expect_column_values_to_be_in_set" in line
     assert f"{expected[('landing.d365.custinvoicejour', 'currencycode', 'ISO 4217 currency')]} failing" in line
     assert outcome.docs_index.is_file()
-    assert any((tmp_path / "docs" / "validations").rglob("*.html"))
+    assert any((tmp_path / "docs" / "landing" / "validations").rglob("*.html"))
     with duckdb.connect(str(tmp_path / "c2c.duckdb"), read_only=True) as con:
         stored = con.execute("select suite_name, column_name, rule, unexpected_count, observed_value from "
                              "dq_validation_results where run_id = ? and status = 'failed'", [outcome.run_id]).fetchall()
@@ -254,10 +257,14 @@ def test_default_docs_folder_is_relative_to_the_working_directory(small_clean_zo
 
 # -- marts ---------------------------------------------------------------------------------
 
-def test_mart_suites_pass_on_a_built_zone_and_catch_a_case_without_its_invoice(built_default, tmp_path):
+def _manifest(built: Path) -> dict:
+    return json.loads((built.parent / f"dbt_{built.stem}" / "target" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_mart_suites_pass_on_a_built_zone_and_catch_broken_marts(built_default, tmp_path):
     outcome = run_quality("marts", Path("unused"), built_default, tmp_path / "docs", store=False)
     assert outcome.exit_code == 0, "\n".join(outcome.lines)
-    assert {r.name for r in outcome.runs if not r.skipped} == {"marts.event_log", "marts.cases"}
+    assert {r.table for r in outcome.runs if not r.skipped} == set(public_models(_manifest(built_default)))
 
     broken = tmp_path / "broken.duckdb"
     shutil.copy(built_default, broken)
@@ -265,10 +272,73 @@ def test_mart_suites_pass_on_a_built_zone_and_catch_a_case_without_its_invoice(b
         case_id = con.execute("select min(case_id) from event_log").fetchone()[0]
         con.execute("delete from event_log where case_id = ? and activity_code in ('INVOICE_CREATED', 'INVOICE_POSTED')",
                     [case_id])
+        con.execute("delete from fct_invoice_cycle_times where case_id = ?", [case_id])
+        con.execute("update fct_ar_monthly set collection_effectiveness_index = 150 where month_start_date = "
+                    "(select min(month_start_date) from fct_ar_monthly) and customer_segment = '*' and currency = '*'")
+        con.execute("update pm_variant_conformance set fitness = 1.5 where variant_id = (select min(variant_id) "
+                    "from pm_variant_conformance)")
+        companies = con.execute("select count(distinct company_code) from fct_ar_monthly").fetchone()[0]
     outcome = run_quality("marts", Path("unused"), broken, tmp_path / "docs", store=False)
     assert outcome.exit_code == 1
     assert _failed(outcome, rules.CRITICAL) == {
-        ("marts.event_log", "activity_code", "case starts with its creation or posting"): 1}
+        ("marts.event_log", "activity_code", "case starts with its creation or posting"): 1,
+        # the activity statistics were computed from the events before they were deleted
+        ("marts.pm_activity_stats", "event_count_total+event_log_rows", "events per activity add up to event_log"): 1,
+        ("marts.fct_invoice_cycle_times", "mart_rows+cases_count", "one row per case"): 1,
+        ("marts.fct_ar_monthly", "collection_effectiveness_index", "CEI within [0, 100]"): companies,
+        ("marts.pm_variant_conformance", "fitness", "fitness within [0, 1]"): 1,
+    }
+
+
+def test_data_docs_keep_both_stages_and_runs_carry_what_they_checked(zone_default, built_default, tmp_path):
+    """A landing run and a marts run into the same Data Docs folder: both stages' pages stay
+    (the marts run deletes no landing page), the index links both and the printed counts are
+    the pages on disk; each run is stored with the build and landing zone it checked."""
+    docs, db = tmp_path / "docs", tmp_path / "c2c.duckdb"
+    shutil.copy(built_default, db)
+    landing = run_quality("landing", zone_default, db, docs, tables={"d365/custinvoicejour", "highradius/hr_payment"})
+    landing_pages = sorted(p.relative_to(docs) for p in (docs / "landing").rglob("*.html"))
+    assert landing.page_counts == {"landing": len(landing_pages), "marts": 0} and len(landing_pages) > 0
+    marts = run_quality("marts", Path("unused"), db, docs)
+    assert marts.exit_code == 0, "\n".join(marts.lines)
+    assert sorted(p.relative_to(docs) for p in (docs / "landing").rglob("*.html")) == landing_pages
+    marts_pages = list((docs / "marts").rglob("*.html"))
+    assert marts.page_counts == {"landing": len(landing_pages), "marts": len(marts_pages)} and marts_pages
+    assert f"Data Docs pages: landing {len(landing_pages)}, marts {len(marts_pages)} ({docs / 'index.html'})" in marts.lines
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    assert "href='landing/index.html'" in index and "href='marts/index.html'" in index
+    assert not list((docs / "marts").rglob("*landing.d365*")) and not list((docs / "landing").rglob("*marts.*"))
+
+    with connect_built(db) as con:
+        stamp = read_run_stamp(con)
+        stored = con.execute("select run_id, stage, count(*), count(distinct dbt_invocation_id), min(dbt_invocation_id), "
+                             "count(distinct landing_zone_fingerprint), min(landing_zone_fingerprint) "
+                             "from dq_validation_results group by run_id, stage order by stage").fetchall()
+    fingerprint = landing_zone_fingerprint(zone_default)
+    assert stamp.landing_zone_fingerprint == fingerprint  # the build read the zone the gate checked
+    assert [row[:2] for row in stored] == [(landing.run_id, "landing"), (marts.run_id, "marts")]
+    assert stored[0][3:] == (0, None, 1, fingerprint)                      # landing: no build yet
+    assert stored[1][3:] == (1, stamp.dbt_invocation_id, 1, fingerprint)   # marts: run_stamp's
+    assert f"quality marts checked dbt invocation {stamp.dbt_invocation_id}, landing zone sha256:{fingerprint[:12]}" \
+        in marts.lines
+
+
+def test_every_public_mart_has_a_suite(built_default):
+    public = public_models(_manifest(built_default))
+    mart_suites = suites.load("marts")
+    assert coverage_problems(public, mart_suites) == []
+    assert len(public) >= 16
+    # planted defects: a suite removed, a reader missing, an expectation on a batch nobody reads
+    without = [s for s in mart_suites if s["meta"]["table"] != "fct_ar_monthly"]
+    assert coverage_problems(public, without) == [
+        "fct_ar_monthly: public model without a mart suite (expectations/marts.fct_ar_monthly.json)"]
+    orphan = {"name": "marts.new_mart", "meta": {"table": "new_mart"}, "expectations": []}
+    assert coverage_problems(public, mart_suites + [orphan]) == ["marts.new_mart: no batch reader for table new_mart"]
+    stray = json.loads(json.dumps(next(s for s in mart_suites if s["meta"]["table"] == "pm_dfg_edges")))
+    stray["expectations"][0]["meta"]["batch"] = "rows"
+    others = [s for s in mart_suites if s["meta"]["table"] != "pm_dfg_edges"]
+    assert coverage_problems(public, others + [stray]) == [
+        "marts.pm_dfg_edges: expectations on batch rows, which no query of pm_dfg_edges provides"]
 
 
 def test_a_mart_not_built_yet_is_skipped_with_a_message(tmp_path):
@@ -279,7 +349,18 @@ def test_a_mart_not_built_yet_is_skipped_with_a_message(tmp_path):
     assert all(r.skipped for r in outcome.runs)
     assert "SKIPPED marts.cases (cases): table cases does not exist (not built yet)" in outcome.lines
     with connect_built(db) as con:
-        assert con.execute("select count(*) from dq_validation_results where status = 'skipped'").fetchone()[0] == 2
+        assert con.execute("select count(*) from dq_validation_results where status = 'skipped'").fetchone()[0] == len(
+            suites.load("marts"))
+
+
+def test_a_mart_without_the_columns_its_suite_reads_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "old.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create table fct_ar_monthly (company_code varchar)")
+    monkeypatch.setenv("C2C_DUCKDB_PATH", str(db))
+    assert main(["quality", "--stage", "marts", "--docs-dir", str(tmp_path / "docs"), "--no-store", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "suite marts.fct_ar_monthly cannot read table fct_ar_monthly (rebuild it with dbt build)" in err
 
 
 # -- stored results and their marts ---------------------------------------------------------
@@ -292,6 +373,7 @@ def test_quality_marts_show_the_stored_runs(small_clean_zone, tmp_path):
     with connect_built(db) as con:
         assert con.execute("select count(*) from fct_data_quality_runs").fetchone()[0] == 0
     first = run_quality("landing", zone, db, tmp_path / "docs", tables={"d365/custinvoicejour"})
+    before = landing_zone_fingerprint(zone)
     path = _first_file(zone, "d365", "custinvoicejour")
 
     def bad_currency(df):
@@ -301,12 +383,15 @@ def test_quality_marts_show_the_stored_runs(small_clean_zone, tmp_path):
     second = run_quality("landing", zone, db, tmp_path / "docs", tables={"d365/custinvoicejour"})
     run_dbt(zone, db, "build", "--select", "stg_quality__dq_validation_results+")
     with connect_built(db) as con:
-        runs = con.execute("select run_id, warning_count, critical_failure_count, is_passed from fct_data_quality_runs "
-                           "order by run_at, run_id").fetchall()
+        runs = con.execute("select run_id, warning_count, critical_failure_count, is_passed, dbt_invocation_id, "
+                           "landing_zone_fingerprint from fct_data_quality_runs order by run_at, run_id").fetchall()
         change = con.execute("select unexpected_count, unexpected_count_change from fct_data_quality_results "
                              "where run_id = ? and column_name = 'currencycode' and rule_description = 'ISO 4217 currency'",
                              [second.run_id]).fetchall()
-    assert runs == [(first.run_id, 0, 0, True), (second.run_id, 1, 0, True)]
+    # each landing run is stamped with the zone it checked (the file changed between them), no build
+    after = landing_zone_fingerprint(zone)
+    assert before != after
+    assert runs == [(first.run_id, 0, 0, True, None, before), (second.run_id, 1, 0, True, None, after)]
     assert change == [(1, 1)]
 
 

@@ -54,7 +54,9 @@ final as (
         batch_count,
         failing_batch_count,
         failing_batches,
-        message
+        message,
+        dbt_invocation_id,
+        landing_zone_fingerprint
     from with_history
 
 )

@@ -1,6 +1,7 @@
 -- grain: one row per run of `c2c quality` and stage (run_id, stage)
 -- What each run of the quality suites found: suites and expectations evaluated, critical
--- failures, warnings, skipped suites, and whether the run passed its gate.
+-- failures, warnings, skipped suites, whether the run passed its gate, and what it checked: the
+-- dbt invocation of the build (marts) and the landing-zone fingerprint (one value per run and stage).
 with results as (
 
     select * from {{ ref('int_dq_results_trended') }}
@@ -14,6 +15,8 @@ final as (
         stage,
         min(run_at) as run_at,
         min(run_date) as run_date,
+        min(dbt_invocation_id) as dbt_invocation_id,
+        min(landing_zone_fingerprint) as landing_zone_fingerprint,
         count(distinct suite_name) as suite_count,
         count(distinct case when status = 'skipped' then suite_name end) as skipped_suite_count,
         cast(sum(case when status in ('passed', 'failed') then 1 else 0 end) as {{ dbt.type_bigint() }})

@@ -1,9 +1,12 @@
 -- grain: one row per expectation of a suite and run of `c2c quality` (run_id, suite_name, expectation_id)
 -- The results table exists once `c2c quality` has stored a run. Until then this view is
--- empty, with the same columns and types, so the quality marts build with zero rows.
+-- empty, with the same columns and types, so the quality marts build with zero rows. A table
+-- stored by an earlier version of `c2c quality` lacks the run stamp columns: NULL there.
 {%- set results = source('quality', 'dq_validation_results') -%}
 {%- set stored = adapter.get_relation(
     database=results.database, schema=results.schema, identifier=results.identifier) if execute else none %}
+{%- set stored_columns = adapter.get_columns_in_relation(stored) | map(attribute='name') | map('lower') | list
+    if stored is not none else [] %}
 
 with source as (
 
@@ -28,7 +31,11 @@ with source as (
         batch_count,
         failing_batch_count,
         failing_batches,
-        message
+        message,
+        {% for stamp in ['dbt_invocation_id', 'landing_zone_fingerprint'] -%}
+        {{ stamp if stamp in stored_columns else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as {{ stamp }}
+        {{- ',' if not loop.last }}
+        {% endfor -%}
     from {{ results }}
     {%- else -%}
     select
@@ -51,7 +58,9 @@ with source as (
         cast(null as {{ dbt.type_int() }}) as batch_count,
         cast(null as {{ dbt.type_int() }}) as failing_batch_count,
         cast(null as {{ dbt.type_string() }}) as failing_batches,
-        cast(null as {{ dbt.type_string() }}) as message
+        cast(null as {{ dbt.type_string() }}) as message,
+        cast(null as {{ dbt.type_string() }}) as dbt_invocation_id,
+        cast(null as {{ dbt.type_string() }}) as landing_zone_fingerprint
     where 1 = 0
     {%- endif %}
 
@@ -79,7 +88,9 @@ renamed as (
         cast(batch_count as {{ dbt.type_int() }}) as batch_count,
         cast(failing_batch_count as {{ dbt.type_int() }}) as failing_batch_count,
         cast(failing_batches as {{ dbt.type_string() }}) as failing_batches,
-        cast(message as {{ dbt.type_string() }}) as message
+        cast(message as {{ dbt.type_string() }}) as message,
+        cast(dbt_invocation_id as {{ dbt.type_string() }}) as dbt_invocation_id,
+        cast(landing_zone_fingerprint as {{ dbt.type_string() }}) as landing_zone_fingerprint
     from source
 
 )

@@ -101,3 +101,14 @@ CASE_STATUSES = ("open", "partially paid", "disputed", "settled", "credited", "w
 # moves the whole population (a lost write-off filter, shifted due dates), not a bad month.
 NOT_WRITTEN_OFF_MOSTLY = 0.90
 SETTLED_ON_TIME_MOSTLY = 0.15
+# KPI bounds of the marts. Hard bounds follow from a KPI's definition (a share is within
+# [0, 1], CEI within [0, 100] since open AR never falls below current AR): a value outside is a
+# wrong computation, critical. Plausibility bounds catch a KPI no real ledger produces (DSO
+# above ten years, a median DSO or days-to-pay above a year): warnings.
+DSO_MAX_DAYS = 3650
+MEDIAN_DAYS_MAX = 365
+# At least half of the invoices follow a variant that fits the normative model; below that the
+# model or the event log changed, not the process.
+FITTING_CASE_SHARE_MIN = 0.5
+# The fingerprint of a landing zone: SHA-256 in hex.
+FINGERPRINT_REGEX = r"^[0-9a-f]{64}$"

@@ -33,6 +33,9 @@ RESULT_COLUMNS = {
     "element_count": "bigint", "unexpected_count": "bigint", "unexpected_percent": "double",
     "observed_value": "varchar", "batch_count": "integer", "failing_batch_count": "integer",
     "failing_batches": "varchar", "message": "varchar",
+    # what the run checked: the dbt invocation of the build (marts; NULL for the landing zone,
+    # checked before any build) and the SHA-256 fingerprint of the landing zone (c2c.runstamp)
+    "dbt_invocation_id": "varchar", "landing_zone_fingerprint": "varchar",
 }
 MAX_NAMED_BATCHES = 5
 ROW_COUNT_RULE = "row count dropped against the previous run"
@@ -222,7 +225,9 @@ class Validator:
         run.batches += 1
 
     def write_docs(self, runs: list[SuiteRun], run_id: str, run_at: datetime, docs_dir: Path) -> Path:
-        """One validation page per suite (the added-up results) and the suites, as Data Docs."""
+        """One validation page per suite (the added-up results) and the suites, as a Data Docs
+        site in docs_dir. Each call builds its site from a context of its own, so that the site
+        of a stage holds that stage's suites and results only."""
         from great_expectations.core import ExpectationSuite
         from great_expectations.core.expectation_validation_result import (
             ExpectationSuiteValidationResult, ExpectationValidationResult)
@@ -233,8 +238,10 @@ class Validator:
         docs_dir = Path(docs_dir).resolve()  # GX's site store takes absolute paths only
         docs_dir.mkdir(parents=True, exist_ok=True)
         site = "c2c_quality"
-        if site not in (self.context.get_site_names() or []):
-            self.context.add_data_docs_site(site_name=site, site_config={
+        context = self.gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = self.context.variables.progress_bars
+        if site not in (context.get_site_names() or []):
+            context.add_data_docs_site(site_name=site, site_config={
                 "class_name": "SiteBuilder",
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
@@ -245,7 +252,7 @@ class Validator:
             suite = ExpectationSuite(name=run.name, expectations=[dict(e) for e in run.suite["expectations"]],
                                      meta={k: v for k, v in run.suite["meta"].items() if k != "path"})
             try:
-                self.context.suites.add(suite)
+                context.suites.add(suite)
             except Exception:
                 pass
             results = []
@@ -276,16 +283,31 @@ class Validator:
                       "batch_spec": {"batches": run.batches}, "batch_markers": {}, "table": run.table})
             key = ValidationResultIdentifier(expectation_suite_identifier=ExpectationSuiteIdentifier(name=run.name),
                                              run_id=run_identifier, batch_identifier=run.table.replace("/", "."))
-            self.context.validation_results_store.set(key, validation)
-        self.context.build_data_docs(site_names=[site])
+            context.validation_results_store.set(key, validation)
+        context.build_data_docs(site_names=[site])
         return docs_dir / "index.html"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a stage's run checked: the dbt invocation of the build and the landing zone."""
+
+    dbt_invocation_id: str | None
+    landing_zone_fingerprint: str | None
+
+    def as_text(self) -> str:
+        build = f"dbt invocation {self.dbt_invocation_id}" if self.dbt_invocation_id else "no build"
+        zone = (f"landing zone sha256:{self.landing_zone_fingerprint[:12]}" if self.landing_zone_fingerprint
+                else "landing zone unknown")
+        return f"{build}, {zone}"
 
 
 def new_run_id(now: datetime) -> tuple[str, datetime]:
     return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}", now
 
 
-def result_rows(runs: Iterable[SuiteRun], stage: str, run_id: str, run_at: datetime) -> pd.DataFrame:
+def result_rows(runs: Iterable[SuiteRun], stage: str, run_id: str, run_at: datetime,
+                stamp: "Checked | None" = None) -> pd.DataFrame:
     rows = []
     for run in runs:
         if run.skipped:
@@ -311,6 +333,9 @@ def result_rows(runs: Iterable[SuiteRun], stage: str, run_id: str, run_at: datet
                 "failing_batches": "; ".join(f"{n}: {c}" for n, c in o.failing[:MAX_NAMED_BATCHES]) or None,
                 "message": None if o.success else o.message()})
     frame = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+    stamp = stamp or Checked(None, None)
+    frame["dbt_invocation_id"] = pd.Series([stamp.dbt_invocation_id] * len(frame), dtype=object)
+    frame["landing_zone_fingerprint"] = pd.Series([stamp.landing_zone_fingerprint] * len(frame), dtype=object)
     frame["run_at"] = pd.to_datetime(frame["run_at"], utc=True).dt.tz_localize(None)
     return frame
 
@@ -323,6 +348,8 @@ def store_results(db_path: Path, frame: pd.DataFrame) -> None:
     columns = ", ".join(f"{c} {t}" for c, t in RESULT_COLUMNS.items())
     with duckdb.connect(str(db_path)) as con:
         con.execute(f"create table if not exists main.{RESULTS_TABLE} ({columns})")
+        for column, type_ in RESULT_COLUMNS.items():  # a table stored by an earlier version
+            con.execute(f"alter table main.{RESULTS_TABLE} add column if not exists {column} {type_}")
         con.register("new_results", frame)
         con.execute(f"insert into main.{RESULTS_TABLE} by name select * from new_results")
 
