@@ -36,6 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "c2c.quality.command",
     "c2c.export.command",
     "c2c.contract.command",
+    "c2c.publish",
 )
 
 
