@@ -90,12 +90,15 @@ demo: $(INSTALLED)
 	@# the quality marts then show both runs
 	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(DBT) run $(DBT_FLAGS) --select stg_quality__dq_validation_results+
 	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(DBT) docs generate $(DBT_FLAGS)
+	@# the public marts for BI tools, in a folder a later build never blocks (docs/bi.md)
+	$(BIN)/c2c publish --db $(C2C_DUCKDB_PATH) --out data/serving --manifest target/manifest.json
 	@echo
 	@echo "Done. Results:"
 	@echo "  landing zone (simulated)  $(DEMO_RAW)/"
 	@echo "  DuckDB database           $(C2C_DUCKDB_PATH)   (open with: $(BIN)/python -c \"import duckdb; duckdb.connect('$(C2C_DUCKDB_PATH)').sql('show all tables').show()\")"
 	@echo "  dbt docs and artefacts    target/   (browse with: $(DBT) docs serve $(DBT_FLAGS))"
 	@echo "  data-quality Data Docs    target/quality/data_docs/index.html"
+	@echo "  for BI tools              data/serving/current/   (Parquet + serving.duckdb; docs/bi.md)"
 
 # pytest side by side with the dbt build of the CI landing zone and the lint, which run one
 # after the other (both use data/ci and the project's target/). Fails if any of them fails.
