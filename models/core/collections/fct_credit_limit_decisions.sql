@@ -130,14 +130,18 @@ final as (
         cases.customer_segment,
         requests.source_system,
         requests.requested_at,
-        case when requests.requested_by = 'system' then 'system'
-            else {{ pseudonymise('requests.requested_by', 'worker') }} end as requested_by,
+        case
+            when requests.requested_by = 'system' then 'system'
+            else {{ pseudonymise('requests.requested_by', 'worker') }}
+        end as requested_by,
         requests.requested_limit,
         requests.currency,
         requests.decision_event_id,
         requests.decided_at,
-        case when requests.decided_by = 'system' then 'system'
-            else {{ pseudonymise('requests.decided_by', 'worker') }} end as decided_by,
+        case
+            when requests.decided_by = 'system' then 'system'
+            else {{ pseudonymise('requests.decided_by', 'worker') }}
+        end as decided_by,
         requests.decision,
         requests.decision_reason_code,
         cast(
