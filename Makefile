@@ -95,6 +95,8 @@ demo: $(INSTALLED)
 	@# the quality marts then show both runs
 	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(DBT) run $(DBT_FLAGS) --select stg_quality__dq_validation_results+
 	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(DBT) docs generate $(DBT_FLAGS)
+	@# the public marts for BI tools, in a folder a later build never blocks (docs/bi.md)
+	$(BIN)/c2c publish --db $(C2C_DUCKDB_PATH) --out data/serving --manifest target/manifest.json
 	@echo
 	@echo "Done. Results:"
 	@echo "  landing zone (simulated)  $(DEMO_RAW)/"
@@ -104,6 +106,7 @@ demo: $(INSTALLED)
 	@# the report: one HTML file that opens offline
 	$(BIN)/c2c report --db $(C2C_DUCKDB_PATH) --out $(DEMO_REPORT)
 	@echo "  report                    $(DEMO_REPORT)   (open it in a browser)"
+	@echo "  for BI tools              data/serving/current/   (Parquet + serving.duckdb; docs/bi.md)"
 
 # pytest side by side with the dbt build of the CI landing zone and the lint, which run one
 # after the other (both use data/ci and the project's target/). Fails if any of them fails.

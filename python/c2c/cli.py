@@ -38,6 +38,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "c2c.contract.command",
     "c2c.auditpack.command",
     "c2c.report.command",
+    "c2c.publish",
 )
 
 

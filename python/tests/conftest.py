@@ -135,7 +135,8 @@ def parse_cache_file(db_name: str = "c2c.duckdb", raw: str = "raw", var_flags: l
     return _PARSE_CACHE / (hashlib.sha256(repr((db_name, raw, list(var_flags))).encode()).hexdigest()[:16] + ".msgpack")
 
 
-def run_dbt(raw_root: Path, db_path: Path, *args: str, check: bool = True, write_json: bool = False):
+def run_dbt(raw_root: Path, db_path: Path, *args: str, check: bool = True, write_json: bool = False,
+            log_file: bool = False, env: dict | None = None):
     """Run dbt on a landing zone into a DuckDB file of its own; returns the completed process.
 
     dbt keeps its target and log folders in dbt_<database name>/ next to the database. It runs
@@ -143,19 +144,21 @@ def run_dbt(raw_root: Path, db_path: Path, *args: str, check: bool = True, write
     C2C_RAW_ROOT=raw), so that what it parses does not depend on where the files are: the
     parsed project of an earlier run with the same database name and arguments is reused
     (partial parsing, which still re-reads every project file and re-parses what changed)
-    instead of parsing the whole project again on every run. It writes no log file. The JSON artefacts (manifest.json,
-    run_results.json) are written only with write_json=True."""
+    instead of parsing the whole project again on every run. It writes no log file (log_file=True:
+    the debug log in dbt_<name>/logs). The JSON artefacts (manifest.json, run_results.json) are
+    written only with write_json=True. env: extra environment variables."""
     cwd = db_path.parent
     cwd.mkdir(parents=True, exist_ok=True)
     work = cwd / f"dbt_{db_path.stem}"
     raw = _raw_link(raw_root, cwd)
-    env = dict(os.environ, C2C_RAW_ROOT=raw, C2C_DUCKDB_PATH=db_path.name, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    env = dict(os.environ, **(env or {}), C2C_RAW_ROOT=raw, C2C_DUCKDB_PATH=db_path.name,
+               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     dbt = Path(sys.executable).parent / "dbt"
     cmd = [str(dbt), *args, "--target", "ci", "--profiles-dir", str(REPO), "--project-dir", str(REPO),
            "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
            # no debug log file: writing it costs about a tenth of a build's CPU; what failed is
            # in the output shown on failure
-           "--log-level-file", "none",
+           "--log-level-file", "debug" if log_file else "none",
            *([] if write_json else ["--no-write-json"])]
     cached = parse_cache_file(db_path.name, raw, [a for i, a in enumerate(args)
                                                   if a == "--vars" or (i and args[i - 1] == "--vars")])

@@ -66,7 +66,8 @@ customer_invoices as (
     inner join cases
         on
             requests.company_code = cases.company_code
-            and requests.customer_id = cases.customer_id
+            -- cases.customer_id is a pseudonym under pseudonymise: true
+            and {{ pseudonymise('requests.customer_id', 'customer') }} = cases.customer_id
 
 ),
 
@@ -125,16 +126,22 @@ final as (
         requests.request_id,
         requests.case_id,
         requests.company_code,
-        requests.customer_id,
+        {{ pseudonymise('requests.customer_id', 'customer') }} as customer_id,
         cases.customer_segment,
         requests.source_system,
         requests.requested_at,
-        requests.requested_by,
+        case
+            when requests.requested_by = 'system' then 'system'
+            else {{ pseudonymise('requests.requested_by', 'worker') }}
+        end as requested_by,
         requests.requested_limit,
         requests.currency,
         requests.decision_event_id,
         requests.decided_at,
-        requests.decided_by,
+        case
+            when requests.decided_by = 'system' then 'system'
+            else {{ pseudonymise('requests.decided_by', 'worker') }}
+        end as decided_by,
         requests.decision,
         requests.decision_reason_code,
         cast(

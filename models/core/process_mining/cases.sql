@@ -135,7 +135,7 @@ final as (
         invoices.case_id,
         invoices.company_code,
         invoices.invoice_id,
-        invoices.customer_id,
+        {{ pseudonymise('invoices.customer_id', 'customer') }} as customer_id,
         {{ pseudonymise('customers.customer_name', 'customer') }} as customer_name,
         customers.customer_segment,
         customers.customer_group,

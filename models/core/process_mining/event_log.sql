@@ -165,7 +165,7 @@ final as (
         all_events.case_id,
         invoices.company_code,
         invoices.invoice_id,
-        invoices.customer_id,
+        {{ pseudonymise('invoices.customer_id', 'customer') }} as customer_id,
         catalogue.label_en as activity,
         all_events.activity_code,
         catalogue.activity_order,
