@@ -133,6 +133,12 @@ def test_figures_equal_independent_sql(data, built_default):
     assert listed == sum(min(c[5], data["conformance"]["cell_cap"]) for c in data["conformance"]["grid"])
     assert (len(data["process_map"]["edges"]), sum(e["edge_frequency"] for e in data["process_map"]["edges"])) == edges
     assert sum(q["quarantined_rows"] for q in data["quality"]["quarantine"]) == quarantined
+    # the reconciliation rows against the quarantine counted apart (a malformed HighRadius line is
+    # quarantined but counted beside the equation, as malformed_lines), the equation holding
+    recon = data["quality"]["reconciliation"]
+    assert sum(r["quarantined_rows"] + r["malformed_lines"] for r in recon) == quarantined
+    assert len(recon) > 20 and all(r["holds"] for r in recon)
+    assert list(recon[0])[:3] == ["source_system", "source_table", "raw_rows"]
     assert data["labels"]["INVOICE_POSTED"]["fr"] != data["labels"]["INVOICE_POSTED"]["en"]
 
 

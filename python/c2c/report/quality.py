@@ -44,11 +44,13 @@ def build(con) -> dict:
     else:
         out["notes"].append("this build has no quarantine table")
     if table_exists(con, "raw_reconciliation"):
-        recon = rows(con, "select * from raw_reconciliation order by 1, 2")
+        recon = rows(con, """
+            select source_system, source_table, raw_rows, staged_rows, quarantined_rows, superseded_rows,
+                malformed_lines
+            from raw_reconciliation order by source_system, source_table""")
         for row in recon:
-            counts = [row.get(k) for k in ("raw_rows", "staged_rows", "quarantined_rows", "superseded_rows")]
-            if None not in counts:
-                row["holds"] = counts[0] == counts[1] + counts[2] + counts[3]
+            # checked here from the counts, not taken from the model's own flag
+            row["holds"] = row["raw_rows"] == row["staged_rows"] + row["quarantined_rows"] + row["superseded_rows"]
         out["reconciliation"] = recon
     else:
         out["notes"].append("this build has no raw_reconciliation table; the equation raw = staged + quarantined "

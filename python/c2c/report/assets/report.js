@@ -49,7 +49,8 @@ const T = {
     warnings: "Warnings", unexpected_rows: "Unexpected rows", passed: "Passed", failures: "Expectations not met (latest run of each stage)",
     suite: "Suite", table: "Table", column: "Column", expectation: "Expectation", severity: "Severity", message: "Message",
     quarantine: "Quarantine by reason", source_system: "System", source_table: "Table", reason_code: "Reason",
-    rows: "Rows", reconciliation: "Raw = staged + quarantined + superseded", holds: "Holds", yes: "yes", no: "no",
+    rows: "Rows", reconciliation: "Raw = staged + quarantined + superseded", holds: "Holds",
+    raw_rows: "Raw rows", staged_rows: "Staged", quarantined_rows: "Quarantined", superseded_rows: "Superseded", malformed_lines: "Malformed lines (beside)", yes: "yes", no: "no",
     unexpected_share: "Share", version: "Version", valid_from: "Valid from", valid_to: "Valid to",
     min_days_after_due: "Min days after due", max_days_after_due: "Max days after due",
     min_days_since_previous: "Min days since previous", is_final_level: "Final level",
@@ -94,7 +95,8 @@ const T = {
     warnings: "Avertissements", unexpected_rows: "Lignes en écart", passed: "Réussi", failures: "Attentes non satisfaites (dernier contrôle de chaque étape)",
     suite: "Suite", table: "Table", column: "Colonne", expectation: "Attente", severity: "Gravité", message: "Message",
     quarantine: "Quarantaine par motif", source_system: "Système", source_table: "Table", reason_code: "Motif",
-    rows: "Lignes", reconciliation: "Brut = intégré + en quarantaine + remplacé", holds: "Vérifié", yes: "oui", no: "non",
+    rows: "Lignes", reconciliation: "Brut = intégré + en quarantaine + remplacé", holds: "Vérifié",
+    raw_rows: "Lignes brutes", staged_rows: "Intégrées", quarantined_rows: "En quarantaine", superseded_rows: "Remplacées", malformed_lines: "Lignes mal formées (à part)", yes: "oui", no: "non",
     unexpected_share: "Part", version: "Version", valid_from: "Valable du", valid_to: "Valable au",
     min_days_after_due: "Jours min. après échéance", max_days_after_due: "Jours max. après échéance",
     min_days_since_previous: "Jours min. depuis la précédente", is_final_level: "Dernier niveau",
@@ -514,8 +516,10 @@ RENDER.quality = function () {
       ["reason_code", "reason_code"], ["quarantined_rows", "rows", fint, 1]], 'id="quarantine-table"');
   }
   if (q.reconciliation) {
-    const cols = Object.keys(q.reconciliation[0] || {}).map((k) => [k, k, typeof (q.reconciliation[0] || {})[k] === "number" ? fint : (v) => esc(v === true ? t("yes") : v === false ? t("no") : v),
-      typeof (q.reconciliation[0] || {})[k] === "number"]);
+    const cols = [["source_system", "source_system"], ["source_table", "source_table"], ["raw_rows", "raw_rows", fint, 1],
+      ["staged_rows", "staged_rows", fint, 1], ["quarantined_rows", "quarantined_rows", fint, 1],
+      ["superseded_rows", "superseded_rows", fint, 1], ["malformed_lines", "malformed_lines", fint, 1],
+      ["holds", "holds", (v) => (v ? t("yes") : t("no"))]];
     h += `<h3>${t("reconciliation")}</h3>` + table(q.reconciliation, cols, 'id="reconciliation-table"');
   }
   b.innerHTML = h;
