@@ -3,9 +3,11 @@
     SHA-256(<key length> ':' <key> ':' <value>): without the key it cannot be recomputed from a
     list of ids; the same key gives the same pseudonym in every build (joins across marts and
     runs hold), another key gives others (docs/privacy.md: key rotation).
-    The key is read by the engine at run time from the file named by the environment variable
-    C2C_PSEUDONYM_KEY_FILE, so that it never appears in compiled SQL, the manifest, the run
-    results or the logs (only the file's path does). -#}
+    The key comes from the environment variable C2C_PSEUDONYM_KEY (the key, or the path of a
+    file holding it); the dbt-duckdb plugin c2c.dbt_key_plugin hands it to DuckDB as the
+    variable c2c_pseudonym_key, read here at run time with getvariable(), so that it never
+    passes through Jinja and never appears in compiled SQL, the manifest, the partial-parse
+    file, the run results or the logs. -#}
 {% macro pseudonymise(expr, prefix) -%}
     {%- if var('pseudonymise', false) -%}
         case when {{ expr }} is null then null
@@ -13,18 +15,6 @@
     {%- else -%}
         {{ expr }}
     {%- endif -%}
-{%- endmacro %}
-
-
-{#- The path of the pseudonym key file; a compile error naming the variable when it is not set. -#}
-{% macro pseudonym_key_file() -%}
-    {%- set path = env_var('C2C_PSEUDONYM_KEY_FILE', '') -%}
-    {%- if path | trim == '' -%}
-        {{ exceptions.raise_compiler_error(
-            "var pseudonymise is true but the environment variable C2C_PSEUDONYM_KEY_FILE is not set: "
-            ~ "it must name a file holding the secret pseudonym key (at least 32 characters; see docs/privacy.md)") }}
-    {%- endif -%}
-    {{- return(path | trim) -}}
 {%- endmacro %}
 
 
@@ -38,14 +28,19 @@
     {{ exceptions.raise_compiler_error("keyed pseudonyms are implemented for duckdb and spark, not " ~ target.type) }}
 {%- endmacro %}
 
+{#- The key is the DuckDB variable c2c_pseudonym_key set by c2c.dbt_key_plugin (profiles.yml);
+    c2c_pseudonym_key_error holds the plugin's complaint about C2C_PSEUDONYM_KEY, if any. The
+    checks run in the engine, when a pseudonym is computed: builds without pseudonyms need no key. -#}
 {% macro duckdb__keyed_hash(expr) -%}
-    {%- set path = pseudonym_key_file() | replace("'", "''") -%}
-    sha256((
-        select case
-            when length(trim(content)) < 32 then error('the pseudonym key in the file named by C2C_PSEUDONYM_KEY_FILE ({{ path }}) is shorter than 32 characters')
-            else cast(length(trim(content)) as varchar) || ':' || trim(content) end
-        from read_text('{{ path }}')
-    ) || ':' || cast({{ expr }} as varchar))
+    {#- coalesce(…, ''): with a bare NULL variable in the last branch DuckDB's optimiser folds the
+        whole case to NULL and the error branches never fire -#}
+    {%- set key = "coalesce(getvariable('c2c_pseudonym_key'), '')" -%}
+    sha256((case
+            when getvariable('c2c_pseudonym_key_error') is not null then error(getvariable('c2c_pseudonym_key_error'))
+            when {{ key }} = '' then error('var pseudonymise is true but the environment variable C2C_PSEUDONYM_KEY is not set: it must hold the secret pseudonym key (at least 32 characters) or the path of a file holding it (docs/privacy.md)')
+            when length({{ key }}) < 32 then error('the pseudonym key given by C2C_PSEUDONYM_KEY is shorter than 32 characters')
+            else cast(length({{ key }}) as varchar) || ':' || {{ key }} end
+        ) || ':' || cast({{ expr }} as varchar))
 {%- endmacro %}
 
 {#- On Spark the key is a session configuration value (spark.c2c.pseudonym_key, set in the

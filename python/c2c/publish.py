@@ -79,7 +79,7 @@ def check_pseudonymised(con: duckdb.DuckDBPyConnection) -> None:
             if bad:
                 raise PublishError(
                     f"{table}.{column} holds a value that is not a keyed pseudonym: the database was not built "
-                    "with --vars '{pseudonymise: true}' (and C2C_PSEUDONYM_KEY_FILE); a share copy must hold "
+                    "with --vars '{pseudonymise: true}' (and C2C_PSEUDONYM_KEY); a share copy must hold "
                     "no original identity (docs/privacy.md)")
 
 

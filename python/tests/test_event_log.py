@@ -104,7 +104,7 @@ def test_pseudonymised_names_are_stable_and_hide_the_originals(built_clean, zone
     key = tmp_path / "pseudonym.key"
     key.write_text("k" * 40)
     run_dbt(zone_clean, db, "run", "--select", "event_log", "cases", "--vars", "{pseudonymise: true}",
-            env={"C2C_PSEUDONYM_KEY_FILE": str(key)})
+            env={"C2C_PSEUDONYM_KEY": str(key)})
     plain, pseudo = _log(built_clean, "cases"), _log(db, "cases")
     merged = plain[["case_id", "customer_name"]].merge(pseudo[["case_id", "customer_name"]], on="case_id",
                                                         suffixes=("", "_pseudo"))

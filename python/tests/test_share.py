@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -21,7 +18,7 @@ import pytest
 
 from c2c.db import connect_built
 from c2c.publish import PublishError, publish
-from .conftest import REPO, _once, run_dbt
+from .conftest import _once, run_dbt
 
 PSEUDO = "{pseudonymise: true}"
 # columns that carry a pseudonym in the core tables every share copy holds
@@ -38,10 +35,12 @@ def _key_file(folder: Path, name: str) -> Path:
 
 def _build(tmp_path_factory, name, zone, *select, write_json=False, log_file=False):
     def make(folder: Path):
-        key = _key_file(folder, "pseudonym.key")
+        # the key given as the value of C2C_PSEUDONYM_KEY (built_pseudo_same_key gives the
+        # same key as the path of a file); kept in a file only so that the tests can read it
+        key = _key_file(folder, "pseudonym.key").read_text().strip()
         run_dbt(zone, folder / "c2c.duckdb", "build", "--exclude-resource-type", "unit_test", *select,
                 "--vars", PSEUDO, write_json=write_json, log_file=log_file,
-                env={"C2C_PSEUDONYM_KEY_FILE": str(key)})
+                env={"C2C_PSEUDONYM_KEY": key})
     folder = _once(tmp_path_factory, name, make)
     return folder / "c2c.duckdb"
 
@@ -54,11 +53,11 @@ def built_pseudo(zone_default, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def built_pseudo_same_key(built_pseudo, zone_default, tmp_path_factory) -> Path:
-    """The event log and cases again, with the key of built_pseudo."""
+    """The event log and cases again, with the key of built_pseudo given as a file path."""
     def make(folder: Path):
         run_dbt(zone_default, folder / "c2c.duckdb", "build", "--select", "+event_log", "+cases",
                 "--exclude-resource-type", "unit_test", "--exclude-resource-type", "test", "--vars", PSEUDO,
-                env={"C2C_PSEUDONYM_KEY_FILE": str(built_pseudo.parent / "pseudonym.key")})
+                env={"C2C_PSEUDONYM_KEY": str(built_pseudo.parent / "pseudonym.key")})
     return _once(tmp_path_factory, "built_pseudo_same_key", make) / "c2c.duckdb"
 
 
@@ -168,7 +167,8 @@ def test_the_key_is_in_no_file_dbt_wrote(built_pseudo):
     key = (built_pseudo.parent / "pseudonym.key").read_text().strip()
     work = built_pseudo.parent / "dbt_c2c"
     files = [p for p in work.rglob("*") if p.is_file()]
-    assert any(p.name == "manifest.json" for p in files) and any(p.suffix == ".log" for p in files)
+    assert {"manifest.json", "partial_parse.msgpack", "run_results.json"} <= {p.name for p in files}
+    assert any(p.suffix == ".log" for p in files) and any(p.suffix == ".sql" for p in files)
     assert [str(p) for p in files if key.encode() in p.read_bytes()] == []
 
 
@@ -186,7 +186,7 @@ def test_the_same_key_gives_the_same_pseudonyms_another_key_others(built_pseudo,
     other = tmp_path / "c2c.duckdb"
     shutil.copy(built_pseudo_same_key, other)
     run_dbt(zone_default, other, "run", "--select", "event_log", "cases", "--vars", PSEUDO,
-            env={"C2C_PSEUDONYM_KEY_FILE": str(_key_file(tmp_path, "other.key"))})
+            env={"C2C_PSEUDONYM_KEY": str(_key_file(tmp_path, "other.key"))})
     changed = _pseudonyms(other)
     assert (changed.case_id == first.case_id).all()
     for column in ("customer_id", "customer_name", "collector_id"):
@@ -194,12 +194,16 @@ def test_the_same_key_gives_the_same_pseudonyms_another_key_others(built_pseudo,
         assert both.any() and (changed[column][both] != first[column][both]).all(), column
 
 
-def test_pseudonymise_without_a_key_is_a_compile_error_naming_the_variable(zone_default, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "C2C_PSEUDONYM_KEY_FILE"}
-    proc = subprocess.run([str(Path(sys.executable).parent / "dbt"), "compile", "--select", "cases", "--vars", PSEUDO,
-                           "--profiles-dir", str(REPO), "--project-dir", str(REPO), "--target", "ci",
-                           "--target-path", str(tmp_path / "t"), "--log-path", str(tmp_path / "l"), "--no-partial-parse"],
-                          cwd=tmp_path, env=dict(env, C2C_RAW_ROOT=str(zone_default), C2C_DUCKDB_PATH=str(tmp_path / "x.duckdb")),
-                          capture_output=True, text=True)
+@pytest.mark.parametrize("value, message", [
+    ("", "the environment variable C2C_PSEUDONYM_KEY is not set"),
+    ("too-short-a-key", "the pseudonym key given by C2C_PSEUDONYM_KEY is shorter than 32 characters"),
+    ("{tmp}/missing.key", "C2C_PSEUDONYM_KEY names the key file {tmp}/missing.key, which does not exist"),
+])
+def test_pseudonymise_without_a_usable_key_is_an_error_naming_the_variable(built_pseudo_same_key, zone_default,
+                                                                          tmp_path, value, message):
+    db = tmp_path / "c2c.duckdb"
+    shutil.copy(built_pseudo_same_key, db)
+    proc = run_dbt(zone_default, db, "run", "--select", "cases", "--vars", PSEUDO, check=False,
+                   env={"C2C_PSEUDONYM_KEY": value.format(tmp=tmp_path)})
     assert proc.returncode != 0
-    assert "C2C_PSEUDONYM_KEY_FILE is not set" in proc.stdout + proc.stderr, proc.stdout[-2000:]
+    assert message.format(tmp=tmp_path) in proc.stdout + proc.stderr, proc.stdout[-2000:]

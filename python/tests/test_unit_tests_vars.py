@@ -20,9 +20,7 @@ NON_DEFAULT_VARS = (
 def test_unit_tests_pass_with_non_default_vars(built_default, zone_default, tmp_path):
     db = tmp_path / "c2c.duckdb"
     shutil.copy(built_default, db)
-    key = tmp_path / "pseudonym.key"  # pseudonymise: true needs a key (docs/privacy.md)
-    key.write_text("k" * 40)
     proc = run_dbt(zone_default, db, "test", "--select", "test_type:unit", "--vars", NON_DEFAULT_VARS, check=False,
-                   env={"C2C_PSEUDONYM_KEY_FILE": str(key)})
+                   env={"C2C_PSEUDONYM_KEY": "k" * 40})  # pseudonymise: true needs a key (docs/privacy.md)
     assert proc.returncode == 0, f"unit tests failed under non-default vars:\n{proc.stdout[-4000:]}"
     assert "PASS=" in proc.stdout and " ERROR=0" in proc.stdout, proc.stdout[-2000:]
