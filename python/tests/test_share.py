@@ -207,3 +207,18 @@ def test_pseudonymise_without_a_usable_key_is_an_error_naming_the_variable(built
                    env={"C2C_PSEUDONYM_KEY": value.format(tmp=tmp_path)})
     assert proc.returncode != 0
     assert message.format(tmp=tmp_path) in proc.stdout + proc.stderr, proc.stdout[-2000:]
+
+
+def test_the_key_variable_holds_the_key_or_the_path_of_a_file(tmp_path, monkeypatch):
+    from c2c.dbt_key_plugin import resolve_key
+    key = "k" * 40
+    (tmp_path / "pseudonym.key").write_text(f"  {key}\n")
+    monkeypatch.chdir(tmp_path)
+    assert resolve_key(key) == (key, None)
+    assert resolve_key("x" * 5000) == ("x" * 5000, None)  # too long for a file name: a key
+    assert resolve_key(str(tmp_path / "pseudonym.key")) == (key, None)
+    assert resolve_key("./pseudonym.key") == (key, None)
+    assert resolve_key("pseudonym.key") == (key, None)  # names an existing file
+    assert resolve_key(None) == (None, None) and resolve_key("  ") == (None, None)
+    missing, error = resolve_key(str(tmp_path / "gone.key"))
+    assert missing is None and "C2C_PSEUDONYM_KEY" in error and "gone.key" in error
