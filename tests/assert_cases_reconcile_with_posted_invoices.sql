@@ -1,3 +1,4 @@
+{{ config(group='process_mining') }}
 -- Every posted invoice with a positive amount in the raw journal (the current change row of
 -- each record, not deleted) that the quarantine did not set aside is exactly one case, and
 -- nothing else is. Read from the landing zone itself, not from the staging view the cases

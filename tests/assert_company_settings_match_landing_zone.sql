@@ -1,3 +1,4 @@
+{{ config(group='process_mining') }}
 {{ config(severity='warn') }}
 -- The collections system of a company is read from the data (a company listed in the
 -- HighRadius customer file runs collections there); company_settings states what the

@@ -1,3 +1,4 @@
+{{ config(group='collections') }}
 -- Every invoice of `cases` has exactly one row per rule R01-R09 in fct_dunning_conformance.
 -- The model's other tests make each row's key unique and complete (primary_key), its rule one
 -- of R01-R09 (accepted_values) and its case one of `cases` (relationships); given those, each

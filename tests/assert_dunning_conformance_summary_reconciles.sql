@@ -1,3 +1,4 @@
+{{ config(group='collections') }}
 -- fct_dunning_conformance_summary adds up to fct_dunning_conformance: per rule and company,
 -- the summary's invoices checked, violations, passes and not-applicable counts, summed over
 -- its due months and collectors, equal the detail rows counted by status (no join to `cases`,

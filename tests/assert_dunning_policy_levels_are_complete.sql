@@ -1,3 +1,4 @@
+{{ config(group='collections') }}
 -- Every dunning policy version (per company, segment and validity period) has levels
 -- 1, 2, ... n without gaps, and exactly one final level, which is its highest level.
 -- Fails with one row per broken policy version.

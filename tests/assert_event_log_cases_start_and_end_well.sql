@@ -1,3 +1,4 @@
+{{ config(group='process_mining') }}
 -- Every case starts with its creation (or a credit-limit request that preceded it), and a
 -- case that was settled or written off has exactly one such closing event.
 with events as (

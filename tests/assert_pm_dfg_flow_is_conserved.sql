@@ -1,3 +1,4 @@
+{{ config(group='process_mining') }}
 -- In the directly-follows graph every event has exactly one incoming edge (from the previous
 -- event of its case, or from the start node) and one outgoing edge (to the next event, or to the
 -- end node). So per activity the incoming and the outgoing edge frequencies both equal its

@@ -1,3 +1,4 @@
+{{ config(group='process_mining') }}
 -- The variants account for the event log: their cases add up to the cases of event_log and
 -- their cases times their length to its events; each variant's steps are numbered 1..n with n
 -- its activity_count. Fails with one row per problem.

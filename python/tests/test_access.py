@@ -81,3 +81,20 @@ def test_the_check_catches_every_kind_of_breach():
         "int_public: public but not a mart (public models: models/marts/, event_log, cases)",
         "cases: part of the stable interface but access protected",
     ])
+
+
+def test_singular_tests_declare_their_group_in_their_sql(manifest):
+    """A singular test that reads private models names its group in a config() block of its SQL
+    file, not in YAML: when a macro changes, dbt's partial parsing parses the test again before
+    it applies the YAML, and a test without its group then fails the parse for reading a private
+    model. Every singular test has a group and it is written in its file."""
+    from pathlib import Path
+
+    project = Path(__file__).resolve().parents[2]
+    singular = [n for n in manifest["nodes"].values()
+                if n["resource_type"] == "test" and n["original_file_path"].endswith(".sql")
+                and n["original_file_path"].startswith("tests/") and "/generic/" not in n["original_file_path"]]
+    assert len(singular) >= 10
+    missing = [n["name"] for n in singular if not n.get("group")
+               or f"config(group='{n['group']}')" not in (project / n["original_file_path"]).read_text()]
+    assert not missing, f"singular tests without config(group=...) in their SQL: {missing}"

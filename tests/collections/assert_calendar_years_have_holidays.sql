@@ -1,3 +1,4 @@
+{{ config(group='collections') }}
 -- Business days are counted with the public holidays of the holiday_calendar seed, so the seed
 -- must cover every year of the data: int_calendar_days spans, for each company, the first event
 -- or invoice to the latest event, due date or as-of date. Fails with one row per company that

@@ -1,3 +1,4 @@
+{{ config(group='collections') }}
 -- fct_invoice_cycle_times and fct_write_off_precursors have exactly one row per case: the same
 -- number of rows as cases, and the same case ids.
 with cases as (

@@ -1,3 +1,4 @@
+{{ config(group='collections') }}
 -- In the as-of month, open AR of fct_ar_monthly per company and transaction currency equals
 -- what cases says is still open: the invoice amount minus the amount its own ledger row says is
 -- settled (custtrans.settleamountcur, a source independent of the settlement records), over

@@ -1,3 +1,4 @@
+{{ config(group='process_mining') }}  {#- reads private staging models of process_mining; fct_ar_monthly is public -#}
 -- Open AR of fct_ar_monthly = invoices - settlements - write-offs, to the cent, per company,
 -- transaction currency and month, recomputed here from the ledger without the marts' logic:
 -- cumulative sums of the posted invoices (cases) and of the settlement records of the
