@@ -27,7 +27,15 @@ as_of as (
 
 landing_zone_fingerprint_files as (
 
+    {%- if var('event_log_source', 'landing') == 'byo' %}
+    -- a loaded log reads no landing zone: no file is fingerprinted, whatever raw_root holds
+    select
+        cast(null as {{ dbt.type_string() }}) as relative_path,
+        cast(null as {{ dbt.type_string() }}) as file_sha256
+    where 1 = 0
+    {%- else %}
     {{ landing_zone_fingerprint_files() }}
+    {%- endif %}
 
 ),
 
