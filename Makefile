@@ -87,8 +87,9 @@ demo: $(INSTALLED)
 	@mkdir -p $(dir $(C2C_DUCKDB_PATH))
 	@# landing-zone gate: stops before dbt on a critical problem; warnings are reported only
 	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(BIN)/c2c quality --stage landing
-	@# build loads the seeds, then runs every model and test in dependency order
-	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(DBT) build $(DBT_FLAGS)
+	@# build loads the seeds, then runs every model and test in dependency order; a full
+	@# refresh, because the landing zone was written anew (incremental runs follow lake times)
+	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(DBT) build $(DBT_FLAGS) --full-refresh
 	@# mart suites: read the database read-only, then store their results with the landing ones;
 	@# each quality run ends with the Data Docs pages per stage (landing and marts side by side)
 	C2C_RAW_ROOT=$(DEMO_RAW) C2C_DUCKDB_PATH=$(C2C_DUCKDB_PATH) $(BIN)/c2c quality --stage marts

@@ -1,5 +1,8 @@
-"""An event log built incrementally, one landing day at a time, equals a full refresh row for row,
-also when invoices are deleted in D365 and delivered again later."""
+"""A database built incrementally, one landing day at a time, equals a full refresh table by table
+(every table of the staging, intermediate and core layers: the base tables, the event emitters,
+event_log and cases), with the changes a landing day brings: new records and CDC updates, late
+rows, records deleted in D365 and delivered again, a customer deleted and restored (its rows turn
+orphan and back), and a HighRadius extract delivered again."""
 
 from __future__ import annotations
 
@@ -14,15 +17,80 @@ from c2c.simulate import SimConfig, simulate
 
 from .conftest import run_dbt
 
-# event_log and everything upstream, seeds included, into an empty database (the data tests
-# run on the session builds and in `make dbt-test`)
-FIRST_BUILD = ("build", "--select", "+event_log", "--exclude-resource-type", "test", "unit_test")
+# event_log, cases and everything upstream, seeds included, into an empty database (the data
+# tests run on the session builds and in `make dbt-test`)
+SELECT = ("--select", "+event_log", "+cases")
+FIRST_BUILD = ("build", *SELECT, "--exclude-resource-type", "test", "unit_test")
 DELETED = 5  # invoices deleted in D365 at the third landing, delivered again at the fourth
+LAYERS = ("staging", "intermediate", "core")
 
 
-def _rows(db: Path) -> list[tuple]:
-    with connect_built(db) as con:
-        return con.execute("select * from event_log order by event_id").fetchall()
+def _current(landed: Path, table: str) -> str:
+    """A query over the current (highest versionnumber) rows of a D365 table of a landing zone."""
+    files = f"{(landed / 'd365' / table).as_posix()}/*.parquet"
+    return (f"select * from read_parquet('{files}', union_by_name = true) "
+            "qualify row_number() over (partition by upper(dataareaid), recid order by versionnumber desc) = 1")
+
+
+def _invoice_rows(landed: Path) -> tuple[str, list[str]]:
+    """A query over the current live rows of custinvoicejour of the DELETED posted invoices with
+    the lowest ids, and those invoices' case ids."""
+    current = _current(landed, "custinvoicejour")
+    with duckdb.connect() as con:
+        invoices = [r[0] for r in con.execute(
+            f"select lower(dataareaid) || ':' || invoiceid from ({current}) "
+            "where invoiceamount > 0 and coalesce(isdelete, 0) <> 1 and invoiceid is not null "
+            f"order by invoiceid limit {DELETED}").fetchall()]
+    listed = ", ".join(f"'{c}'" for c in invoices)
+    return f"select * from ({current}) where lower(dataareaid) || ':' || invoiceid in ({listed})", invoices
+
+
+def _customer_rows(landed: Path, invoice_query: str) -> str:
+    """A query over the current custtable row of the customer of the first invoice of the
+    query that is not among the deleted ones: the customer deleted and restored."""
+    current = _current(landed, "custtable")
+    invoices = _current(landed, "custinvoicejour")
+    return (f"select * from ({current}) where (upper(dataareaid), accountnum) in ("
+            f"select upper(dataareaid), invoiceaccount from ({invoices}) where invoiceamount > 0 "
+            f"and coalesce(isdelete, 0) <> 1 and recid not in (select recid from ({invoice_query})) "
+            "order by invoiceid limit 1)")
+
+
+def _add_versions(landed: Path, table: str, query: str, name: str, bump: int, isdelete: int | None, at,
+                  change: str = "") -> None:
+    """Appends to a D365 table a new change row of each row of query: versionnumber + bump,
+    isdelete as given (1: the record was deleted in D365), written to the lake at `at`;
+    change: more `expression as column` replacements."""
+    out = landed / "d365" / table / f"{name}.parquet"
+    flag = "null" if isdelete is None else str(isdelete)
+    with duckdb.connect() as con:
+        con.execute(f"copy (select * replace (versionnumber + {bump} as versionnumber, "
+                    f"cast({flag} as integer) as isdelete, timestamp '{at:%Y-%m-%d %H:%M:%S}' as sinkmodifiedon"
+                    f"{', ' + change if change else ''}) from ({query})) to '{out.as_posix()}' (format parquet)")
+
+
+def _redeliver_extract(landed: Path, obj: str, at) -> None:
+    """HighRadius delivers the rows of an object's first extract file again, extracted at `at`."""
+    first = sorted((landed / "highradius" / obj).glob("*.csv"))[0]
+    out = landed / "highradius" / obj / "redelivered.csv"
+    with duckdb.connect() as con:
+        con.execute(f"copy (select * replace ('{at:%Y-%m-%dT%H:%M:%S}+00:00' as extracted_at) "
+                    f"from read_csv('{first.as_posix()}', all_varchar = true, header = true)) "
+                    f"to '{out.as_posix()}' (header, delimiter ',')")
+
+
+def _took_incremental_path(db: Path) -> list[str]:
+    """The base tables and event_log whose last run was not incremental (the SQL dbt ran holds
+    no replace_records / delete+insert statement)."""
+    run = db.parent / f"dbt_{db.stem}" / "target" / "run" / "credit_to_cash" / "models"
+    base = sorted(run.glob("staging/*/base/base_*.sql"))
+    assert len(base) >= 25, f"{run}: {len(base)} base models ran"
+    missed = [p.stem for p in base if "rejected_lines" not in p.stem and "srsanalysisenums" not in p.stem
+              and "deleted|" not in p.read_text()]
+    event_log = run / "core" / "process_mining" / "event_log.sql"
+    if "delete from" not in event_log.read_text():
+        missed.append("event_log")
+    return missed
 
 
 def _cases(db: Path) -> set[str]:
@@ -30,40 +98,32 @@ def _cases(db: Path) -> set[str]:
         return {r[0] for r in con.execute("select distinct case_id from event_log").fetchall()}
 
 
-def _ran_incrementally(db: Path) -> bool:
-    """The SQL dbt last ran for event_log is the incremental one: only the cases whose events
-    changed are replaced, and cases no longer in the landing zone are deleted."""
-    target = db.parent / f"dbt_{db.stem}" / "target"
-    model = Path("credit_to_cash", "models", "core", "process_mining", "event_log.sql")
-    compiled, ran = (target / "compiled" / model).read_text(), (target / "run" / model).read_text()
-    return "changed_cases" in compiled and "__dbt_tmp" in ran and "delete from" in ran
-
-
-def _invoice_rows(landed: Path, invoices: list[str] | None = None) -> tuple[str, list[str]]:
-    """A query over the current (highest versionnumber) live rows of custinvoicejour of the
-    given invoices (default: the DELETED posted invoices with the lowest ids), and those ids."""
-    files = f"{(landed / 'd365' / 'custinvoicejour').as_posix()}/*.parquet"
-    current = (f"select * from read_parquet('{files}', union_by_name = true) "
-               "qualify row_number() over (partition by upper(dataareaid), recid order by versionnumber desc) = 1")
-    if invoices is None:
-        with duckdb.connect() as con:
-            invoices = [r[0] for r in con.execute(
-                f"select lower(dataareaid) || ':' || invoiceid from ({current}) "
-                "where invoiceamount > 0 and coalesce(isdelete, 0) <> 1 and invoiceid is not null "
-                f"order by invoiceid limit {DELETED}").fetchall()]
-    listed = ", ".join(f"'{c}'" for c in invoices)
-    return f"select * from ({current}) where lower(dataareaid) || ':' || invoiceid in ({listed})", invoices
-
-
-def _add_versions(landed: Path, query: str, name: str, bump: int, isdelete: int | None, at) -> None:
-    """Appends to custinvoicejour a new change row of each row of query: versionnumber + bump,
-    isdelete as given (1: the record was deleted in D365), written to the lake at `at`."""
-    out = landed / "d365" / "custinvoicejour" / f"{name}.parquet"
-    flag = "null" if isdelete is None else str(isdelete)
+def _table_differences(full: Path, incremental: Path) -> dict[str, tuple[int, int, int]]:
+    """table -> (rows in the full build, rows only there, rows only in the incremental one),
+    for every table of LAYERS whose rows differ (as multisets) or that one build lacks."""
+    differences = {}
     with duckdb.connect() as con:
-        con.execute(f"copy (select * replace (versionnumber + {bump} as versionnumber, "
-                    f"cast({flag} as integer) as isdelete, timestamp '{at:%Y-%m-%d %H:%M:%S}' as sinkmodifiedon) "
-                    f"from ({query})) to '{out.as_posix()}' (format parquet)")
+        con.execute(f"attach '{full.as_posix()}' as full_build (read_only)")
+        con.execute(f"attach '{incremental.as_posix()}' as incremental_build (read_only)")
+        layers = ", ".join(f"'{layer}'" for layer in LAYERS)
+
+        def tables(catalog: str) -> set[str]:
+            return {f"{s}.{t}" for s, t in con.execute(
+                f"select table_schema, table_name from information_schema.tables where table_catalog = '{catalog}' "
+                f"and table_type = 'BASE TABLE' and table_schema in ({layers})").fetchall()}
+
+        in_full, in_incremental = tables("full_build"), tables("incremental_build")
+        assert len(in_full) > 40, f"the full build has only {len(in_full)} tables"
+        for name in sorted(in_full ^ in_incremental):
+            differences[name] = (-1, -1, -1)
+        for name in sorted(in_full & in_incremental):
+            a, b = f"full_build.{name}", f"incremental_build.{name}"
+            rows = con.execute(f"select count(*) from {a}").fetchall()[0][0]
+            only_full = con.execute(f"select count(*) from (select * from {a} except all select * from {b})").fetchall()[0][0]
+            only_inc = con.execute(f"select count(*) from (select * from {b} except all select * from {a})").fetchall()[0][0]
+            if only_full or only_inc:
+                differences[name] = (rows, only_full, only_inc)
+    return differences
 
 
 def test_daily_increments_equal_a_full_refresh(tmp_path):
@@ -74,32 +134,45 @@ def test_daily_increments_equal_a_full_refresh(tmp_path):
     db = tmp_path / "incremental" / "c2c.duckdb"
     sizes: list[int] = []
     deleted: list[str] = []
-    current = ""
+    invoices = customer = late = ""
     for i, cut in enumerate(cuts):
         landed = tmp_path / f"landed_{i}"
         land_until(zone, landed, cut)
-        # the deletion lands at the third cut and stays; the same rows come back at the fourth
+        # third landing: 5 invoices and a customer deleted, and a CDC update of 3 customer
+        # transactions that reaches the lake late (dated before the previous run's latest row);
+        # fourth: the invoices and the customer delivered again, a HighRadius extract again
         if i >= 2:
-            _add_versions(landed, current, "deleted", 1000, 1, cuts[2] - timedelta(minutes=1))
+            _add_versions(landed, "custinvoicejour", invoices, "deleted", 1000, 1, cuts[2] - timedelta(minutes=1))
+            _add_versions(landed, "custtable", customer, "deleted", 1000, 1, cuts[2] - timedelta(minutes=1))
+            _add_versions(landed, "custtrans", late, "late", 500, None, cuts[1] - timedelta(hours=2),
+                          change="duedate + interval 1 day as duedate")
         if i >= 3:
-            _add_versions(landed, current, "delivered_again", 2000, None, cuts[3] - timedelta(minutes=1))
+            _add_versions(landed, "custinvoicejour", invoices, "delivered_again", 2000, None, cuts[3] - timedelta(minutes=1))
+            _add_versions(landed, "custtable", customer, "delivered_again", 2000, None, cuts[3] - timedelta(minutes=1))
+            _redeliver_extract(landed, "hr_payment", cuts[3] - timedelta(minutes=1))
         if i == 0:
             run_dbt(landed, db, *FIRST_BUILD)
         else:
-            run_dbt(landed, db, "run", "--select", "+event_log")
-            assert _ran_incrementally(db), f"increment {i} did not take the incremental path"
+            run_dbt(landed, db, "run", *SELECT)
+            missed = _took_incremental_path(db)
+            assert not missed, f"increment {i}: no incremental run of {missed}"
         cases = _cases(db)
-        if i == 1:  # the invoices to delete: their current rows as they stand now
-            current, deleted = _invoice_rows(landed)
+        if i == 1:  # what to change, as it stands now
+            invoices, deleted = _invoice_rows(landed)
+            customer = _customer_rows(landed, invoices)
+            late = f"select * from ({_current(landed, 'custtrans')}) where coalesce(isdelete, 0) <> 1 order by recid limit 3"
             assert len(deleted) == DELETED and set(deleted) <= cases
         if i == 2:
             assert not cases & set(deleted), f"deleted invoices still in the event log: {sorted(cases & set(deleted))}"
+            with connect_built(db) as con:
+                orphans = con.execute("select count(*) from base_d365__custinvoicejour "
+                                      "where quarantine_reason = 'ORPHAN_REFERENCE'").fetchall()[0][0]
+            assert orphans > 0, "the deleted customer's invoices did not turn orphan"
         if i >= 3:
             assert set(deleted) <= cases, f"invoices delivered again are missing: {sorted(set(deleted) - cases)}"
-        sizes.append(len(_rows(db)))
-    assert sizes[0] < sizes[-1], f"the increments added no event: {sizes}"
+        sizes.append(len(cases))
+    assert sizes[0] < sizes[-1], f"the increments added no case: {sizes}"
     full = tmp_path / "full" / "c2c.duckdb"
     run_dbt(tmp_path / f"landed_{len(cuts) - 1}", full, *FIRST_BUILD)
-    incremental_rows, full_rows = _rows(db), _rows(full)
-    assert len(incremental_rows) == len(full_rows)
-    assert incremental_rows == full_rows
+    differences = _table_differences(full, db)
+    assert not differences, f"tables differ (rows, only in the full build, only incremental): {differences}"

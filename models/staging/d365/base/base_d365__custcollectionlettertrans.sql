@@ -2,13 +2,15 @@
 -- rows that cannot be used carry a quarantine_reason
 with current_rows as (
 
-    {{ d365_current_versions(source('d365', 'custcollectionlettertrans'), has_company=true) }}
+    {{ d365_current_versions(source('d365', 'custcollectionlettertrans'), has_company=true,
+        references=[['custtransid', 'base_d365__custtrans', 'recid']]) }}
 
 ),
 
 typed as (
 
     select
+        record_key,
         coalesce(
             cast(recid as {{ dbt.type_string() }}),
             'no recid, version ' || cast(versionnumber as {{ dbt.type_string() }})

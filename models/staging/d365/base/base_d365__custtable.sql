@@ -33,6 +33,7 @@ earliest_versions as (
 typed as (
 
     select
+        record_key,
         coalesce(
             cast(recid as {{ dbt.type_string() }}),
             'no recid, version ' || cast(versionnumber as {{ dbt.type_string() }})

@@ -9,6 +9,7 @@ with current_rows as (
 typed as (
 
     select
+        record_key,
         coalesce(
             cast(recid as {{ dbt.type_string() }}),
             'no recid, version ' || cast(versionnumber as {{ dbt.type_string() }})

@@ -1,4 +1,5 @@
 -- grain: one row per exported enum item and language; empty when the landing zone has no srsanalysisenums
+{{ config(materialized='table') }}
 {%- set has_export = landing_table_exists('d365', 'srsanalysisenums', 'parquet') %}
 {% if has_export %}
 with source as (

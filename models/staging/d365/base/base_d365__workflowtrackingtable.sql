@@ -2,13 +2,15 @@
 -- rows that cannot be used carry a quarantine_reason
 with current_rows as (
 
-    {{ d365_current_versions(source('d365', 'workflowtrackingtable'), has_company=false) }}
+    {{ d365_current_versions(source('d365', 'workflowtrackingtable'), has_company=false,
+        references=[['workflowtrackingstatustable', 'base_d365__workflowtrackingstatustable', 'recid']]) }}
 
 ),
 
 typed as (
 
     select
+        record_key,
         coalesce(
             cast(recid as {{ dbt.type_string() }}),
             'no recid, version ' || cast(versionnumber as {{ dbt.type_string() }})

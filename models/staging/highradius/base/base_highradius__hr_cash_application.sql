@@ -28,6 +28,14 @@ typed as (
 
 ),
 
+keyed as (
+
+    {{ hr_keyed_rows('hr_cash_application', references=[
+        ['invoice_number', 'base_d365__custinvoicejour', 'invoiceid']
+    ]) }}
+
+),
+
 ranked as (
 
     select
@@ -47,7 +55,7 @@ ranked as (
                 posted_to_erp_at desc,
                 erp_voucher desc
         ) as version_rank
-    from typed
+    from keyed
 
 ),
 

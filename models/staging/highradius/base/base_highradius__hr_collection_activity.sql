@@ -27,6 +27,14 @@ typed as (
 
 ),
 
+keyed as (
+
+    {{ hr_keyed_rows('hr_collection_activity', references=[
+        ['invoice_number', 'base_d365__custinvoicejour', 'invoiceid']
+    ]) }}
+
+),
+
 ranked as (
 
     select
@@ -45,7 +53,7 @@ ranked as (
                 created_at desc,
                 completed_at desc
         ) as version_rank
-    from typed
+    from keyed
 
 ),
 

@@ -21,6 +21,12 @@ typed as (
 
 ),
 
+keyed as (
+
+    {{ hr_keyed_rows('hr_collector') }}
+
+),
+
 ranked as (
 
     select
@@ -33,7 +39,7 @@ ranked as (
                 collector_name desc,
                 team desc
         ) as version_rank
-    from typed
+    from keyed
 
 ),
 

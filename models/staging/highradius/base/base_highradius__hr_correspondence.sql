@@ -34,6 +34,12 @@ typed as (
 
 ),
 
+keyed as (
+
+    {{ hr_keyed_rows('hr_correspondence') }}
+
+),
+
 ranked as (
 
     select
@@ -52,7 +58,7 @@ ranked as (
                 sent_by desc,
                 delivery_status desc
         ) as version_rank
-    from typed
+    from keyed
 
 ),
 

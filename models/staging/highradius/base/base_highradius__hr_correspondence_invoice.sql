@@ -1,5 +1,37 @@
 -- grain: one row per correspondence-invoice link (correspondence_id, invoice_number), latest extract
 -- rows that cannot be used carry a quarantine_reason
+{#- The invoice reference is checked in the company of the row's correspondence: an incremental
+    run checks again the rows whose correspondence was extracted again (its company may have
+    changed) and the usable rows whose invoice is no longer a usable invoice of that company. -#}
+{%- set stale_invoice_references -%}
+    select stored.record_key
+    from {{ this }} as stored
+    inner join {{ ref('base_highradius__hr_correspondence') }} as correspondence
+        on stored.correspondence_id = correspondence.correspondence_id
+    where correspondence.extracted_at > {{ dbt.dateadd('hour', - var('incremental_lookback_hours'),
+        '(select max(stored_rows.extracted_at) from ' ~ this ~ ' as stored_rows)') }}
+    union all
+    select stored.record_key
+    from {{ this }} as stored
+    left join {{ ref('base_highradius__hr_correspondence') }} as correspondence
+        on
+            stored.correspondence_id = correspondence.correspondence_id
+            and correspondence.quarantine_reason is null
+    left join (
+        select distinct
+            company_code,
+            invoiceid
+        from {{ ref('base_d365__custinvoicejour') }}
+        where quarantine_reason is null
+    ) as invoices
+        on
+            correspondence.company_code = invoices.company_code
+            and stored.invoice_number = invoices.invoiceid
+    where
+        stored.quarantine_reason is null
+        and stored.invoice_number is not null
+        and invoices.invoiceid is null
+{%- endset %}
 with source as (
 
     select * from {{ source('highradius', 'hr_correspondence_invoice') }}
@@ -21,6 +53,12 @@ typed as (
 
 ),
 
+keyed as (
+
+    {{ hr_keyed_rows('hr_correspondence_invoice', stale=stale_invoice_references) }}
+
+),
+
 ranked as (
 
     select
@@ -32,7 +70,7 @@ ranked as (
                 correspondence_id desc,
                 invoice_number desc
         ) as version_rank
-    from typed
+    from keyed
 
 ),
 

@@ -31,6 +31,12 @@ typed as (
 
 ),
 
+keyed as (
+
+    {{ hr_keyed_rows('hr_credit_review') }}
+
+),
+
 ranked as (
 
     select
@@ -53,7 +59,7 @@ ranked as (
                 decided_at desc,
                 approver_id desc
         ) as version_rank
-    from typed
+    from keyed
 
 ),
 

@@ -27,6 +27,12 @@ typed as (
 
 ),
 
+keyed as (
+
+    {{ hr_keyed_rows('hr_customer') }}
+
+),
+
 ranked as (
 
     select
@@ -44,7 +50,7 @@ ranked as (
                 credit_limit desc,
                 currency desc
         ) as version_rank
-    from typed
+    from keyed
 
 ),
 

@@ -32,6 +32,14 @@ typed as (
 
 ),
 
+keyed as (
+
+    {{ hr_keyed_rows('hr_dispute', references=[
+        ['invoice_number', 'base_d365__custinvoicejour', 'invoiceid']
+    ]) }}
+
+),
+
 ranked as (
 
     select
@@ -55,7 +63,7 @@ ranked as (
                 resolved_at desc,
                 resolution_type desc
         ) as version_rank
-    from typed
+    from keyed
 
 ),
 

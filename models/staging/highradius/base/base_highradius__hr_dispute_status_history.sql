@@ -24,6 +24,12 @@ typed as (
 
 ),
 
+keyed as (
+
+    {{ hr_keyed_rows('hr_dispute_status_history') }}
+
+),
+
 ranked as (
 
     select
@@ -37,7 +43,7 @@ ranked as (
                 changed_at desc,
                 changed_by desc
         ) as version_rank
-    from typed
+    from keyed
 
 ),
 

@@ -26,6 +26,12 @@ typed as (
 
 ),
 
+keyed as (
+
+    {{ hr_keyed_rows('hr_payment') }}
+
+),
+
 ranked as (
 
     select
@@ -43,7 +49,7 @@ ranked as (
                 currency desc,
                 remittance_source desc
         ) as version_rank
-    from typed
+    from keyed
 
 ),
 

@@ -29,6 +29,14 @@ typed as (
 
 ),
 
+keyed as (
+
+    {{ hr_keyed_rows('hr_promise_to_pay', references=[
+        ['invoice_number', 'base_d365__custinvoicejour', 'invoiceid']
+    ]) }}
+
+),
+
 ranked as (
 
     select
@@ -49,7 +57,7 @@ ranked as (
                 status desc,
                 status_changed_at desc
         ) as version_rank
-    from typed
+    from keyed
 
 ),
 

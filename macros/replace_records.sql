@@ -1,0 +1,71 @@
+{#- Incremental strategy replace_records, for the staging base tables: the model's output holds
+    the records a run resolved again (d365_current_versions, hr_current_versions), keyed by
+    record_key. Every stored row of those records is deleted and the new rows inserted; a row
+    whose record_key starts with 'deleted|' (the record's current row in the lake is a
+    deletion) only deletes the stored record. Selected with incremental_strategy='replace_records'. -#}
+{% macro get_incremental_replace_records_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set source = arg_dict['temp_relation'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target }}
+    where record_key in (
+        select
+            case
+                when record_key like 'deleted|%' then {{ dbt.right('record_key', dbt.length('record_key') ~ ' - 8') }}
+                else record_key
+            end
+        from {{ source }}
+    );
+
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }}
+    from {{ source }}
+    where record_key not like 'deleted|%'
+{%- endmacro %}
+
+{#- The stored records of an incremental base table whose orphan verdict may have changed since
+    they were stored: every quarantined ORPHAN_REFERENCE row (its parent may have arrived) and
+    every usable row whose parent is no longer a usable row. references: [column, parent base
+    model, parent column] or [column, parent base model, parent column, company], company
+    (default `company`) true when the parent is matched on company_code as well. -#}
+{% macro stale_orphan_records(references, company=true) -%}
+    select stored.record_key
+    from {{ this }} as stored
+    {%- for reference in references %}
+    {%- set column, parent, parent_column = reference[0], reference[1], reference[2] %}
+    {%- set by_company = reference[3] if reference | length > 3 else company %}
+    left join (
+        select distinct
+            {% if by_company %}company_code, {% endif %}{{ parent_column }} as ref_key
+        from {{ ref(parent) }}
+        where quarantine_reason is null
+    ) as parent_{{ loop.index }}
+        on
+            stored.{{ column }} = parent_{{ loop.index }}.ref_key
+            {%- if by_company %}
+            and stored.company_code = parent_{{ loop.index }}.company_code
+            {%- endif %}
+    {%- endfor %}
+    where
+        stored.quarantine_reason = 'ORPHAN_REFERENCE'
+        {%- for reference in references %}
+        or (
+            stored.quarantine_reason is null
+            and stored.{{ reference[0] }} is not null
+            and parent_{{ loop.index }}.ref_key is null
+        )
+        {%- endfor %}
+{%- endmacro %}
+
+{#- An incremental run of a base table needs the record_key column: a table built by a version
+    of the project without it stops the run with what to do, not with a binder error. -#}
+{% macro assert_replace_records_ready() -%}
+    {%- if execute and is_incremental() -%}
+        {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+        {%- if 'record_key' not in names -%}
+            {{ exceptions.raise_compiler_error(
+                this ~ " has no record_key column: it was built by an earlier version of the project, "
+                ~ "whose staging base tables were not incremental. Rebuild once with `dbt build --full-refresh`.") }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
