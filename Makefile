@@ -39,7 +39,7 @@ OUTPUT_SYNC = $(if $(filter 3.%,$(MAKE_VERSION)),,--output-sync=target)
 TIME = $(if $(wildcard /usr/bin/time),/usr/bin/time -v,time)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint lint mutate bench bench-simulate bench-dbt bench-pm bench-quality bench-audit-pack bench-report vendor-js clean distclean
+.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint lint mutate bench bench-simulate bench-dbt bench-incremental bench-pm bench-quality bench-audit-pack bench-report vendor-js clean distclean
 
 help:
 	@echo "make demo            simulate a landing zone ($(DEMO_RAW)) and build it into $(C2C_DUCKDB_PATH)"
@@ -48,6 +48,7 @@ help:
 	@echo "make mutate          mutation score of the tests on the CI landing zone (about 15 min; not in make test)"
 	@echo "make bench-simulate  time the simulator on 1,000,000 invoices"
 	@echo "make bench-dbt       time dbt builds (event log, marts, an incremental day) on that landing zone"
+	@echo "make bench-incremental a no-op run, an incremental day and a full build, 3 runs each, on that zone"
 	@echo "make bench-pm        the SQL process-mining marts against pm4py on the database bench-dbt built"
 	@echo "make bench-quality   time the quality gate (landing zone and marts) on that landing zone"
 	@echo "make bench-audit-pack time c2c audit-pack on the database bench-dbt built"
@@ -141,6 +142,11 @@ bench: bench-simulate bench-dbt bench-pm bench-quality bench-audit-pack bench-re
 # Reuses the landing zone of bench-simulate (data/bench/raw) when it is there.
 bench-dbt: $(INSTALLED)
 	$(BIN)/python -m c2c.bench.dbt_build --invoices 1000000 --seed 1 --work data/bench
+
+# What a daily run costs (no-op, incremental day, full build; 3 runs; where the time goes), on
+# the landing zone of bench-simulate.
+bench-incremental: $(INSTALLED)
+	$(BIN)/python -m c2c.bench.incremental --zone data/bench/raw --work data/bench/incremental --runs 3
 
 # The SQL process-mining marts against pm4py, on the database bench-dbt built.
 bench-pm: $(INSTALLED)

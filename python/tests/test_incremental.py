@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from c2c.db import connect_built
-from c2c.bench.landing import land_until, last_lake_time
+from c2c.bench.landing import add_d365_versions, current_rows_query, land_until, last_lake_time, redeliver_extract
 from c2c.simulate import SimConfig, simulate
 
 from .conftest import run_dbt
@@ -25,17 +25,10 @@ DELETED = 5  # invoices deleted in D365 at the third landing, delivered again at
 LAYERS = ("staging", "intermediate", "core")
 
 
-def _current(landed: Path, table: str) -> str:
-    """A query over the current (highest versionnumber) rows of a D365 table of a landing zone."""
-    files = f"{(landed / 'd365' / table).as_posix()}/*.parquet"
-    return (f"select * from read_parquet('{files}', union_by_name = true) "
-            "qualify row_number() over (partition by upper(dataareaid), recid order by versionnumber desc) = 1")
-
-
 def _invoice_rows(landed: Path) -> tuple[str, list[str]]:
     """A query over the current live rows of custinvoicejour of the DELETED posted invoices with
     the lowest ids, and those invoices' case ids."""
-    current = _current(landed, "custinvoicejour")
+    current = current_rows_query(landed, "custinvoicejour")
     with duckdb.connect() as con:
         invoices = [r[0] for r in con.execute(
             f"select lower(dataareaid) || ':' || invoiceid from ({current}) "
@@ -48,35 +41,12 @@ def _invoice_rows(landed: Path) -> tuple[str, list[str]]:
 def _customer_rows(landed: Path, invoice_query: str) -> str:
     """A query over the current custtable row of the customer of the first invoice of the
     query that is not among the deleted ones: the customer deleted and restored."""
-    current = _current(landed, "custtable")
-    invoices = _current(landed, "custinvoicejour")
+    current = current_rows_query(landed, "custtable")
+    invoices = current_rows_query(landed, "custinvoicejour")
     return (f"select * from ({current}) where (upper(dataareaid), accountnum) in ("
             f"select upper(dataareaid), invoiceaccount from ({invoices}) where invoiceamount > 0 "
             f"and coalesce(isdelete, 0) <> 1 and recid not in (select recid from ({invoice_query})) "
             "order by invoiceid limit 1)")
-
-
-def _add_versions(landed: Path, table: str, query: str, name: str, bump: int, isdelete: int | None, at,
-                  change: str = "") -> None:
-    """Appends to a D365 table a new change row of each row of query: versionnumber + bump,
-    isdelete as given (1: the record was deleted in D365), written to the lake at `at`;
-    change: more `expression as column` replacements."""
-    out = landed / "d365" / table / f"{name}.parquet"
-    flag = "null" if isdelete is None else str(isdelete)
-    with duckdb.connect() as con:
-        con.execute(f"copy (select * replace (versionnumber + {bump} as versionnumber, "
-                    f"cast({flag} as integer) as isdelete, timestamp '{at:%Y-%m-%d %H:%M:%S}' as sinkmodifiedon"
-                    f"{', ' + change if change else ''}) from ({query})) to '{out.as_posix()}' (format parquet)")
-
-
-def _redeliver_extract(landed: Path, obj: str, at) -> None:
-    """HighRadius delivers the rows of an object's first extract file again, extracted at `at`."""
-    first = sorted((landed / "highradius" / obj).glob("*.csv"))[0]
-    out = landed / "highradius" / obj / "redelivered.csv"
-    with duckdb.connect() as con:
-        con.execute(f"copy (select * replace ('{at:%Y-%m-%dT%H:%M:%S}+00:00' as extracted_at) "
-                    f"from read_csv('{first.as_posix()}', all_varchar = true, header = true)) "
-                    f"to '{out.as_posix()}' (header, delimiter ',')")
 
 
 def _took_incremental_path(db: Path) -> list[str]:
@@ -142,14 +112,14 @@ def test_daily_increments_equal_a_full_refresh(tmp_path):
         # transactions that reaches the lake late (dated before the previous run's latest row);
         # fourth: the invoices and the customer delivered again, a HighRadius extract again
         if i >= 2:
-            _add_versions(landed, "custinvoicejour", invoices, "deleted", 1000, 1, cuts[2] - timedelta(minutes=1))
-            _add_versions(landed, "custtable", customer, "deleted", 1000, 1, cuts[2] - timedelta(minutes=1))
-            _add_versions(landed, "custtrans", late, "late", 500, None, cuts[1] - timedelta(hours=2),
+            add_d365_versions(landed, "custinvoicejour", invoices, "deleted", 1000, 1, cuts[2] - timedelta(minutes=1))
+            add_d365_versions(landed, "custtable", customer, "deleted", 1000, 1, cuts[2] - timedelta(minutes=1))
+            add_d365_versions(landed, "custtrans", late, "late", 500, None, cuts[1] - timedelta(hours=2),
                           change="duedate + interval 1 day as duedate")
         if i >= 3:
-            _add_versions(landed, "custinvoicejour", invoices, "delivered_again", 2000, None, cuts[3] - timedelta(minutes=1))
-            _add_versions(landed, "custtable", customer, "delivered_again", 2000, None, cuts[3] - timedelta(minutes=1))
-            _redeliver_extract(landed, "hr_payment", cuts[3] - timedelta(minutes=1))
+            add_d365_versions(landed, "custinvoicejour", invoices, "delivered_again", 2000, None, cuts[3] - timedelta(minutes=1))
+            add_d365_versions(landed, "custtable", customer, "delivered_again", 2000, None, cuts[3] - timedelta(minutes=1))
+            redeliver_extract(landed, "hr_payment", cuts[3] - timedelta(minutes=1))
         if i == 0:
             run_dbt(landed, db, *FIRST_BUILD)
         else:
@@ -160,7 +130,7 @@ def test_daily_increments_equal_a_full_refresh(tmp_path):
         if i == 1:  # what to change, as it stands now
             invoices, deleted = _invoice_rows(landed)
             customer = _customer_rows(landed, invoices)
-            late = f"select * from ({_current(landed, 'custtrans')}) where coalesce(isdelete, 0) <> 1 order by recid limit 3"
+            late = f"select * from ({current_rows_query(landed, 'custtrans')}) where coalesce(isdelete, 0) <> 1 order by recid limit 3"
             assert len(deleted) == DELETED and set(deleted) <= cases
         if i == 2:
             assert not cases & set(deleted), f"deleted invoices still in the event log: {sorted(cases & set(deleted))}"

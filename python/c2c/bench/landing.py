@@ -45,6 +45,8 @@ def land_until(zone: Path, dest: Path, cut: datetime | None) -> None:
         for table_dir in sorted(p for p in (zone / "d365").iterdir() if p.is_dir()):
             out = dest / "d365" / table_dir.name
             out.mkdir(parents=True)
+            if not any(table_dir.glob("*.parquet")):
+                continue  # a table with no file stays without one
             where = f"where sinkmodifiedon <= timestamp '{cut:%Y-%m-%d %H:%M:%S.%f}'" if cut else ""
             con.execute(
                 f"copy (select * from read_parquet('{table_dir.as_posix()}/*.parquet', union_by_name = true) "
@@ -75,3 +77,49 @@ def land_until(zone: Path, dest: Path, cut: datetime | None) -> None:
                         raise ValueError(f"{f}, line {reader.line_num}: extracted_at {row[at]!r} has no UTC offset")
                     if extracted.astimezone(timezone.utc).replace(tzinfo=None) <= cut:
                         writer.writerow(row)
+
+
+def current_rows_query(zone: Path, table: str) -> str:
+    """A DuckDB query over the current rows (highest versionnumber per company and recid) of a
+    D365 table of a landing zone."""
+    files = f"{(zone / 'd365' / table).as_posix()}/*.parquet"
+    return (f"select * from read_parquet('{files}', union_by_name = true) "
+            "qualify row_number() over (partition by upper(dataareaid), recid order by versionnumber desc) = 1")
+
+
+def add_d365_versions(zone: Path, table: str, query: str, name: str, bump: int, isdelete: int | None,
+                      at: datetime, change: str = "") -> int:
+    """Writes to ``zone``/d365/``table``/``name``.parquet a new change row of each row of ``query``:
+    versionnumber + ``bump``, isdelete as given (1: the record was deleted in D365), written to
+    the lake at ``at``; ``change``: more ``expression as column`` replacements. Returns the rows."""
+    out = zone / "d365" / table / f"{name}.parquet"
+    flag = "null" if isdelete is None else str(isdelete)
+    with duckdb.connect() as con:
+        con.execute(f"copy (select * replace (versionnumber + {bump} as versionnumber, "
+                    f"cast({flag} as integer) as isdelete, timestamp '{at:%Y-%m-%d %H:%M:%S}' as sinkmodifiedon"
+                    f"{', ' + change if change else ''}) from ({query})) to '{out.as_posix()}' (format parquet)")
+        return con.execute(f"select count(*) from read_parquet('{out.as_posix()}')").fetchall()[0][0]
+
+
+def redeliver_extract(zone: Path, obj: str, at: datetime) -> int:
+    """HighRadius delivers the rows of an object's first extract file again, extracted at ``at``
+    (written as ``redelivered.csv`` beside it). Returns the rows."""
+    first = sorted((zone / "highradius" / obj).glob("*.csv"))[0]
+    out = zone / "highradius" / obj / "redelivered.csv"
+    with duckdb.connect() as con:
+        con.execute(f"copy (select * replace ('{at:%Y-%m-%dT%H:%M:%S}+00:00' as extracted_at) "
+                    f"from read_csv('{first.as_posix()}', all_varchar = true, header = true)) "
+                    f"to '{out.as_posix()}' (header, delimiter ',')")
+        return con.execute(f"select count(*) from read_csv('{out.as_posix()}', header = true)").fetchall()[0][0]
+
+
+def add_landing_day_changes(day: Path, day_before: Path, at: datetime, deleted_invoices: int = 20) -> dict[str, int]:
+    """Adds to the landing zone ``day`` the change kinds a landing day can bring that a cut by
+    lake time does not: ``deleted_invoices`` invoices of ``day_before`` (the posted ones with the
+    lowest ids) deleted in D365, and the first extract of hr_payment delivered again, both at
+    ``at``. Returns the rows added per kind."""
+    invoices = (f"select * from ({current_rows_query(day_before, 'custinvoicejour')}) "
+                "where invoiceamount > 0 and coalesce(isdelete, 0) <> 1 and invoiceid is not null "
+                f"order by invoiceid, dataareaid limit {deleted_invoices}")
+    return {"custinvoicejour deletions": add_d365_versions(day, "custinvoicejour", invoices, "deleted", 1000, 1, at),
+            "hr_payment rows delivered again": redeliver_extract(day, "hr_payment", at)}
