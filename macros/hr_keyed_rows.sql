@@ -1,40 +1,80 @@
-{#- The typed rows of a HighRadius object with record_key, the identity of their record (the
-    contract's key columns; a row without them is its own group by extraction time,
-    'keyless|<extracted_at>'). In an incremental run (the base tables are incremental on
-    DuckDB, strategy replace_records) only the rows of the records a run can change are kept:
-    records with a row extracted after the table's latest stored extracted_at minus var
-    incremental_lookback_hours, or with no extraction time, and the stored rows whose orphan
-    verdict may have changed (stale_orphan_records; references as there, matched on
-    company_code unless the reference says otherwise), and the record keys the query
-    `stale` returns (a model whose verdicts depend on more than its references). relation: the
-    typed rows. -#}
-{% macro hr_keyed_rows(table, relation='typed', references=[], stale=none) -%}
-    {%- set key = hr_record_key(table, 'keyed_rows') -%}
+{#- Incremental HighRadius base tables (incremental on DuckDB, strategy replace_records) in two
+    steps, so that an incremental run types only the rows it needs:
+
+    hr_changed_rows, the model's source: in an incremental run, the landing rows of the records
+    a run can change, chosen by the record's id column (hr_record_id_column; every row of a
+    record has the same id, so whole records are kept): ids with a row extracted after the
+    table's latest stored extracted_at minus var incremental_lookback_hours or without an
+    extraction time, ids of stored rows whose orphan verdict may have changed
+    (stale_orphan_records; references as there), and the ids the query `stale` returns (a model
+    whose verdicts depend on more than its references); plus every row in that window.
+
+    hr_keyed_rows, after the model's typed rows: adds record_key (hr_record_key) and, in an
+    incremental run, leaves out rows without a key from outside the window (such a row never
+    changes: it was stored when it arrived). -#}
+{% macro hr_changed_rows(table, relation, references=[], stale=none) -%}
     {%- do assert_replace_records_ready() -%}
+    {%- set id = hr_record_id_column(table) -%}
+    select * from {{ relation }} as source_rows
+    {%- if is_incremental() %}
+    where
+        {{ hr_in_window('source_rows.extracted_at') }}
+        or nullif(trim(source_rows.{{ id }}), '') in (
+            select nullif(trim(changed_rows.{{ id }}), '')
+            from {{ relation }} as changed_rows
+            where {{ hr_in_window('changed_rows.extracted_at') }}
+            union all
+            {{ stale_orphan_records(references, company=true, returning=id) }}
+            {%- if stale %}
+            union all
+            {{ stale }}
+            {%- endif %}
+        )
+    {%- endif %}
+{%- endmacro %}
+
+{#- True for a landing row (extracted_at as text) extracted after the stored latest extracted_at
+    minus var incremental_lookback_hours, or without an extraction time; for every row when the
+    table holds none. -#}
+{% macro hr_in_window(raw_extracted_at) -%}
+    {%- set stored -%}
+        (select max(stored_rows.extracted_at) from {{ this }} as stored_rows)
+    {%- endset -%}
+    (
+        {{ hr_timestamp_utc(raw_extracted_at) }} is null
+        or {{ stored }} is null
+        or {{ hr_timestamp_utc(raw_extracted_at) }} > {{ dbt.dateadd('hour', - var('incremental_lookback_hours'), stored) }}
+    )
+{%- endmacro %}
+
+{#- The column that identifies a HighRadius record on its own or together with others: the
+    contract's key, or for a composite key its id column (hr_customer: customer_number). -#}
+{% macro hr_record_id_column(table) -%}
+    {%- set ids = {'hr_customer': 'customer_number', 'hr_correspondence_invoice': 'correspondence_id',
+                   'hr_dispute_status_history': 'dispute_id'} -%}
+    {%- set key = contract_key('highradius', table).split(', ') -%}
+    {%- if table not in ids and key | length > 1 -%}
+        {{ exceptions.raise_compiler_error("hr_record_id_column: no id column for " ~ table ~ " (key " ~ key ~ ")") }}
+    {%- endif -%}
+    {{ return(ids.get(table, key[0])) }}
+{%- endmacro %}
+
+{% macro hr_keyed_rows(table, relation='typed') -%}
     select * from (
         select
             keyed_rows.*,
-            {{ key }} as record_key
+            {{ hr_record_key(table, 'keyed_rows') }} as record_key
         from {{ relation }} as keyed_rows
     ) as keyed
     {%- if is_incremental() %}
-    {%- set stored_lake_time -%}
+    {%- set stored -%}
         (select max(stored_rows.extracted_at) from {{ this }} as stored_rows)
     {%- endset %}
-    where keyed.record_key in (
-        select {{ hr_record_key(table, 'changed_rows') }}
-        from {{ relation }} as changed_rows
-        where
-            changed_rows.extracted_at is null
-            or {{ stored_lake_time }} is null
-            or changed_rows.extracted_at > {{ dbt.dateadd('hour', - var('incremental_lookback_hours'), stored_lake_time) }}
-        union all
-        {{ stale_orphan_records(references, company=true) }}
-        {%- if stale %}
-        union all
-        {{ stale }}
-        {%- endif %}
-    )
+    where
+        keyed.record_key not like 'keyless|%'
+        or keyed.extracted_at is null
+        or {{ stored }} is null
+        or keyed.extracted_at > {{ dbt.dateadd('hour', - var('incremental_lookback_hours'), stored) }}
     {%- endif %}
 {%- endmacro %}
 

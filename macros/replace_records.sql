@@ -28,8 +28,8 @@
     every usable row whose parent is no longer a usable row. references: [column, parent base
     model, parent column] or [column, parent base model, parent column, company], company
     (default `company`) true when the parent is matched on company_code as well. -#}
-{% macro stale_orphan_records(references, company=true) -%}
-    select stored.record_key
+{% macro stale_orphan_records(references, company=true, returning='record_key') -%}
+    select stored.{{ returning }}
     from {{ this }} as stored
     {%- for reference in references %}
     {%- set column, parent, parent_column = reference[0], reference[1], reference[2] %}

@@ -2,7 +2,9 @@
 -- rows that cannot be used carry a quarantine_reason
 with source as (
 
-    select * from {{ source('highradius', 'hr_cash_application') }}
+    {{ hr_changed_rows('hr_cash_application', source('highradius', 'hr_cash_application'), references=[
+        ['invoice_number', 'base_d365__custinvoicejour', 'invoiceid']
+    ]) }}
 
 ),
 
@@ -30,9 +32,7 @@ typed as (
 
 keyed as (
 
-    {{ hr_keyed_rows('hr_cash_application', references=[
-        ['invoice_number', 'base_d365__custinvoicejour', 'invoiceid']
-    ]) }}
+    {{ hr_keyed_rows('hr_cash_application') }}
 
 ),
 

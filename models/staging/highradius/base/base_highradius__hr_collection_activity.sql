@@ -2,7 +2,9 @@
 -- rows that cannot be used carry a quarantine_reason
 with source as (
 
-    select * from {{ source('highradius', 'hr_collection_activity') }}
+    {{ hr_changed_rows('hr_collection_activity', source('highradius', 'hr_collection_activity'), references=[
+        ['invoice_number', 'base_d365__custinvoicejour', 'invoiceid']
+    ]) }}
 
 ),
 
@@ -29,9 +31,7 @@ typed as (
 
 keyed as (
 
-    {{ hr_keyed_rows('hr_collection_activity', references=[
-        ['invoice_number', 'base_d365__custinvoicejour', 'invoiceid']
-    ]) }}
+    {{ hr_keyed_rows('hr_collection_activity') }}
 
 ),
 

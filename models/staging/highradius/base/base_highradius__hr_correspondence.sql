@@ -2,7 +2,7 @@
 -- rows that cannot be used carry a quarantine_reason
 with source as (
 
-    select * from {{ source('highradius', 'hr_correspondence') }}
+    {{ hr_changed_rows('hr_correspondence', source('highradius', 'hr_correspondence')) }}
 
 ),
 

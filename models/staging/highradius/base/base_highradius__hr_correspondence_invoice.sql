@@ -1,17 +1,18 @@
 -- grain: one row per correspondence-invoice link (correspondence_id, invoice_number), latest extract
 -- rows that cannot be used carry a quarantine_reason
 {#- The invoice reference is checked in the company of the row's correspondence: an incremental
-    run checks again the rows whose correspondence was extracted again (its company may have
-    changed) and the usable rows whose invoice is no longer a usable invoice of that company. -#}
+    run checks again the records whose correspondence was extracted again (its company may have
+    changed) and the usable rows whose invoice is no longer a usable invoice of that company
+    (by correspondence_id, the id column of hr_changed_rows). -#}
 {%- set stale_invoice_references -%}
-    select stored.record_key
+    select stored.correspondence_id
     from {{ this }} as stored
     inner join {{ ref('base_highradius__hr_correspondence') }} as correspondence
         on stored.correspondence_id = correspondence.correspondence_id
     where correspondence.extracted_at > {{ dbt.dateadd('hour', - var('incremental_lookback_hours'),
         '(select max(stored_rows.extracted_at) from ' ~ this ~ ' as stored_rows)') }}
     union all
-    select stored.record_key
+    select stored.correspondence_id
     from {{ this }} as stored
     left join {{ ref('base_highradius__hr_correspondence') }} as correspondence
         on
@@ -34,7 +35,7 @@
 {%- endset %}
 with source as (
 
-    select * from {{ source('highradius', 'hr_correspondence_invoice') }}
+    {{ hr_changed_rows('hr_correspondence_invoice', source('highradius', 'hr_correspondence_invoice'), stale=stale_invoice_references) }}
 
 ),
 
@@ -55,7 +56,7 @@ typed as (
 
 keyed as (
 
-    {{ hr_keyed_rows('hr_correspondence_invoice', stale=stale_invoice_references) }}
+    {{ hr_keyed_rows('hr_correspondence_invoice') }}
 
 ),
 

@@ -2,7 +2,7 @@
 -- rows that cannot be used carry a quarantine_reason
 with source as (
 
-    select * from {{ source('highradius', 'hr_credit_review') }}
+    {{ hr_changed_rows('hr_credit_review', source('highradius', 'hr_credit_review')) }}
 
 ),
 

@@ -2,7 +2,9 @@
 -- rows that cannot be used carry a quarantine_reason
 with source as (
 
-    select * from {{ source('highradius', 'hr_dispute') }}
+    {{ hr_changed_rows('hr_dispute', source('highradius', 'hr_dispute'), references=[
+        ['invoice_number', 'base_d365__custinvoicejour', 'invoiceid']
+    ]) }}
 
 ),
 
@@ -34,9 +36,7 @@ typed as (
 
 keyed as (
 
-    {{ hr_keyed_rows('hr_dispute', references=[
-        ['invoice_number', 'base_d365__custinvoicejour', 'invoiceid']
-    ]) }}
+    {{ hr_keyed_rows('hr_dispute') }}
 
 ),
 

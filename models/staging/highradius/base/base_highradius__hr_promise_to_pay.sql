@@ -2,7 +2,9 @@
 -- rows that cannot be used carry a quarantine_reason
 with source as (
 
-    select * from {{ source('highradius', 'hr_promise_to_pay') }}
+    {{ hr_changed_rows('hr_promise_to_pay', source('highradius', 'hr_promise_to_pay'), references=[
+        ['invoice_number', 'base_d365__custinvoicejour', 'invoiceid']
+    ]) }}
 
 ),
 
@@ -31,9 +33,7 @@ typed as (
 
 keyed as (
 
-    {{ hr_keyed_rows('hr_promise_to_pay', references=[
-        ['invoice_number', 'base_d365__custinvoicejour', 'invoiceid']
-    ]) }}
+    {{ hr_keyed_rows('hr_promise_to_pay') }}
 
 ),
 
