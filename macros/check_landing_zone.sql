@@ -245,5 +245,7 @@
         {%- endif -%}
     {%- endfor -%}
     {%- do log('landing zone: ' ~ graph.sources | length ~ ' source tables registered in the Spark catalog', info=true) -%}
+    {%- do log('on ' ~ adapter.type() ~ ' the pm4py models (pm_temporal_profile and the models reading it, '
+        ~ 'pm_discovered_model, pm_variant_conformance) are disabled: they run on DuckDB (docs/spark.md)', info=true) -%}
     {{ return('') }}
 {%- endmacro %}
