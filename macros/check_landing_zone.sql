@@ -216,7 +216,9 @@
           or flags.WHICH not in ['build', 'run', 'test', 'snapshot', 'freshness', 'retry', 'run-operation'] -%}
         {{ return('') }}
     {%- endif -%}
-    {%- for node in graph.sources.values() | sort(attribute='unique_id') -%}
+    {%- set landing = graph.sources.values() | selectattr('source_name', 'in', ['d365', 'highradius'])
+        | sort(attribute='unique_id') | list -%}
+    {%- for node in landing -%}
         {%- set relation = node.schema ~ '.' ~ node.identifier -%}
         {%- set is_csv = node.source_name == 'highradius' -%}
         {%- set folder = raw_path(node.source_name, node.identifier, 'x').rsplit('/', 1)[0] -%}
@@ -244,7 +246,7 @@
                 ~ " using parquet options (path '" ~ folder ~ "', pathGlobFilter '*.parquet', mergeSchema 'true')") -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- do log('landing zone: ' ~ graph.sources | length ~ ' source tables registered in the Spark catalog', info=true) -%}
+    {%- do log('landing zone: ' ~ landing | length ~ ' source tables registered in the Spark catalog', info=true) -%}
     {%- do log('on ' ~ adapter.type() ~ ' the pm4py models (pm_temporal_profile and the models reading it, '
         ~ 'pm_discovered_model, pm_variant_conformance) are disabled: they run on DuckDB (docs/spark.md)', info=true) -%}
     {{ return('') }}

@@ -27,6 +27,8 @@ REPO = Path(__file__).resolve().parents[2]
 SQL_FOLDERS = ("models", "macros", "tests")
 YAML_FOLDERS = ("models", "macros", "tests", "seeds")
 
+# Types only DuckDB has (unsigned and 128-bit integers, its own aliases).
+DUCKDB_TYPES = r"\b(?:utinyint|usmallint|uinteger|ubigint|hugeint|uhugeint|timestamptz|varint|bpchar)\b"
 # DuckDB-only syntax in SQL, matched on the code without comments (Jinja included: SQL that a
 # macro sends with run_query counts too). Name -> pattern (case-insensitive).
 DUCKDB_ONLY = {
@@ -52,6 +54,7 @@ DUCKDB_ONLY = {
     "'varchar' type (Spark: string)": r"\bvarchar\b",
     "temporary table (Spark: temporary view)": r"\btemp(?:orary)?\s+table\b",
     "DuckDB CSV reject tables": r"\breject_(?:errors|scans)\b",
+    "DuckDB-only type": DUCKDB_TYPES,
 }
 # Outside Jinja only: a list literal (`[1, 2]`, `['a']`) and DuckDB's range(); Jinja has lists
 # and range() of its own.
@@ -72,6 +75,8 @@ PENDING = {
     # equivalent with line numbers (docs/spark.md, "Rejected CSV lines"): to be dispatched
     ("models/staging/highradius/base/base_highradius__rejected_lines.sql", "temporary table (Spark: temporary view)"),
     ("models/staging/highradius/base/base_highradius__rejected_lines.sql", "DuckDB CSV reject tables"),
+    # its line_number is the reject table's ubigint
+    ("models/staging/highradius/_highradius__models.yml", "DuckDB-only type"),
 }
 
 MACRO = re.compile(r"{%-?\s*macro\s+(\w+)\s*\(.*?%}(.*?){%-?\s*endmacro\s*-?%}", re.S)
@@ -190,6 +195,8 @@ def scan_yaml(path: str, text: str) -> list[Finding]:
         if "data_type" in keys[-1:] or "column_types" in keys:
             if re.search(r"\bvarchar\b", value, re.I):
                 found.append(Finding(path, where(keys[-1], value), "'varchar' type (Spark: string)"))
+            if re.search(DUCKDB_TYPES, value, re.I):
+                found.append(Finding(path, where(keys[-1], value), "DuckDB-only type"))
         elif "rows" in keys[-1:] or "sql" in keys[-1:]:
             # SQL fixtures of unit tests (format: sql)
             for f in scan_sql(path, value, set(), set()):
@@ -281,6 +288,8 @@ models:
         data_type: varchar
       - name: b
         data_type: string
+      - name: c
+        data_type: ubigint
 unit_tests:
   - name: t
     given:
@@ -296,5 +305,5 @@ seeds:
 """
     found = {(f.line, f.construct) for f in scan_yaml("m.yml", text)}
     assert found == {(5, "incremental strategy delete+insert without a per-adapter choice"),
-                     (8, "'varchar' type (Spark: string)"), (18, "'varchar' type (Spark: string)"),
-                     (22, "'varchar' type (Spark: string)")}
+                     (8, "'varchar' type (Spark: string)"), (12, "DuckDB-only type"),
+                     (20, "'varchar' type (Spark: string)"), (24, "'varchar' type (Spark: string)")}
