@@ -204,3 +204,50 @@
     {%- do log('landing zone check passed: ' ~ summary, info=true) -%}
     {{ return('') }}
 {%- endmacro %}
+
+{#- Spark reads the landing zone through tables of its catalog: each source becomes a table over
+    its folder, created again at the start of every invocation that reads the landing zone (so
+    that new files are seen), in the source's schema (d365, highradius). D365: Parquet, columns
+    by name (mergeSchema: files may differ in their columns). HighRadius: CSV with the declared
+    columns in the contract's order, every column text, header line skipped. The column checks
+    of duckdb__check_landing_zone are not done on Spark yet (docs/spark.md). -#}
+{% macro spark__check_landing_zone() -%}
+    {%- if not execute or var('event_log_source', 'landing') == 'byo'
+          or flags.WHICH not in ['build', 'run', 'test', 'snapshot', 'freshness', 'retry', 'run-operation'] -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set landing = graph.sources.values() | selectattr('source_name', 'in', ['d365', 'highradius'])
+        | sort(attribute='unique_id') | list -%}
+    {%- for node in landing -%}
+        {%- set relation = node.schema ~ '.' ~ node.identifier -%}
+        {%- set is_csv = node.source_name == 'highradius' -%}
+        {%- set folder = raw_path(node.source_name, node.identifier, 'x').rsplit('/', 1)[0] -%}
+        {%- do run_query('create schema if not exists ' ~ node.schema) -%}
+        {%- do run_query('drop table if exists ' ~ relation) -%}
+        {%- if is_csv -%}
+            {%- set columns = [] -%}
+            {%- for column in node.columns.keys() -%}
+                {%- do columns.append('`' ~ column ~ '` string') -%}
+            {%- endfor -%}
+            {%- do run_query('create table ' ~ relation ~ ' (' ~ columns | join(', ') ~ ') using csv options ('
+                ~ "path '" ~ folder ~ "', pathGlobFilter '*.csv', header 'true', sep ',', quote '\"', escape '\"', "
+                ~ "encoding 'UTF-8', multiLine 'true', mode 'PERMISSIVE')") -%}
+        {%- else -%}
+            {#- an optional table may have no folder: its columns are declared (a catalog table
+                over a missing folder reads as empty); the others take the files' own types -#}
+            {%- set columns = [] -%}
+            {%- if (node.meta or {}).get('optional', false) in [true, 'true'] -%}
+                {%- for column in node.columns.values() -%}
+                    {%- do columns.append('`' ~ column.name ~ '` ' ~ column.data_type) -%}
+                {%- endfor -%}
+            {%- endif -%}
+            {%- do run_query('create table ' ~ relation
+                ~ (' (' ~ columns | join(', ') ~ ')' if columns else '')
+                ~ " using parquet options (path '" ~ folder ~ "', pathGlobFilter '*.parquet', mergeSchema 'true')") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do log('landing zone: ' ~ landing | length ~ ' source tables registered in the Spark catalog', info=true) -%}
+    {%- do log('on ' ~ adapter.type() ~ ' the pm4py models (pm_temporal_profile and the models reading it, '
+        ~ 'pm_discovered_model, pm_variant_conformance) are disabled: they run on DuckDB (docs/spark.md)', info=true) -%}
+    {{ return('') }}
+{%- endmacro %}

@@ -12,9 +12,11 @@
         {%- endif -%}
         {%- set optional = (node.meta or {}).get('optional', false) in [true, 'true'] -%}
         {%- set found = modules.re.search("read_(parquet|csv)\\(\\s*'((?:[^']|'')*)'", node.relation_name or '') -%}
-        {%- if optional and found -%}
-            {%- set files = run_query("select count(*) from glob('" ~ found.group(2) ~ "')") -%}
-            {%- if files.columns[0].values()[0] == 0 -%}
+        {%- if optional -%}
+            {#- the glob of the source's own location (DuckDB), else of the landing zone -#}
+            {%- set files_glob = found.group(2) | replace("''", "'") if found
+                else raw_path(source_name, node.identifier, 'parquet' if source_name == 'd365' else 'csv') -%}
+            {%- if not landing_files_exist(node, files_glob) -%}
                 {%- do has_files.clear() -%}
                 {%- do log('raw reconciliation: ' ~ source_name ~ '.' ~ table_name
                     ~ ' has no files in the landing zone (optional source); its raw rows count as 0', info=true) -%}

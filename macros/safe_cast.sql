@@ -13,6 +13,9 @@
     try_cast({{ expr }} as {{ type }})
 {%- endmacro %}
 
+{#- Spark's timestamp is an instant (its text may carry an offset); it has no
+    `timestamp with time zone`. -#}
 {% macro spark__safe_cast(expr, type) -%}
+    {%- set type = 'timestamp' if type | lower == 'timestamp with time zone' else type -%}
     try_cast({{ expr }} as {{ type }})
 {%- endmacro %}

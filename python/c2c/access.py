@@ -75,6 +75,15 @@ def python_public_models(manifest: dict[str, Any]) -> dict[str, dict[str, str]]:
             for node in _models(manifest) if node.get("access") == "public" and node.get("language") == "python"}
 
 
+def _engine_type(con, data_type: str) -> str:
+    """A declared type as the connected engine names it (lower case); the text itself when the
+    engine does not know it, so that the comparison reports it."""
+    try:
+        return con.execute(f"select lower(typeof(cast(null as {data_type})))").fetchall()[0][0]
+    except Exception:  # noqa: BLE001 - an unknown type name is a difference, reported below
+        return data_type
+
+
 def python_schema_problems(declared: dict[str, dict[str, str]], con) -> list[str]:
     """Where a built public Python model differs from its declared columns and types (the check
     that stands in for a contract); ``con`` is a connection to the built database."""
@@ -85,6 +94,8 @@ def python_schema_problems(declared: dict[str, dict[str, str]], con) -> list[str
         if not built:
             problems.append(f"{model}: not built")
             continue
+        # the declared names as the engine spells them (`string` is DuckDB's VARCHAR)
+        columns = {c: _engine_type(con, t) for c, t in columns.items()}
         if dict(built) != columns or [c for c, _ in built] != list(columns):
             problems.append(f"{model}: built columns {built} differ from the declared {list(columns.items())}")
     return problems

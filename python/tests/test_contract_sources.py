@@ -91,7 +91,7 @@ def test_sources_state_the_contract_table_by_table_and_column_by_column():
             assert list(columns) == [c.name for c in table.all_columns], where
             for column in table.all_columns:
                 got = columns[column.name]
-                assert got["data_type"] == (column.type if system == "d365" else "varchar"), f"{where}.{column.name}"
+                assert got["data_type"] == generate.dbt_data_type(column.type if system == "d365" else "varchar"), f"{where}.{column.name}"
                 assert got["description"].startswith(column.description), f"{where}.{column.name}"
                 if system == "highradius" and column.type != "varchar":
                     assert f"Read as text; logical type {column.type}" in got["description"]

@@ -3,11 +3,6 @@
     header line is not the declared column names joined by commas (a file with
     columns in another order would otherwise be read into the wrong columns). -#}
 {% test csv_header_matches_columns(model) %}
-{%- if adapter.type() != 'duckdb' -%}
-    {{ exceptions.raise_compiler_error(
-        "csv_header_matches_columns reads landing files with DuckDB; adapter "
-        ~ adapter.type() ~ " is not supported") }}
-{%- endif -%}
 {%- set declared = [] -%}
 {%- set problems = [] -%}
 {%- set files_glob = [] -%}
@@ -28,41 +23,7 @@
     {%- endif -%}
 {%- endif -%}
 {%- set expected_header = declared | join(',') %}
-
-with landing_files as (
-    select file as file_path
-    from glob('{{ files_glob | first }}')
-),
-
-header_lines as (
-    select distinct filename as file_path
-    from read_csv(
-        '{{ files_glob | first }}',
-        columns = {'line': 'varchar'},
-        header = false,
-        auto_detect = false,
-        delim = chr(31),  -- never in the data: each line is read whole
-        quote = '',
-        escape = '',
-        ignore_errors = true,
-        filename = true
-    )
-    where line = '{{ expected_header }}'
-),
-
-problems as (
-    select
-        landing_files.file_path,
-        'header is not: {{ expected_header }}' as problem
-    from landing_files
-    where landing_files.file_path not in (select header_lines.file_path from header_lines)
-    {%- for problem in problems %}
-    union all
-    select
-        null as file_path,
-        '{{ problem }}' as problem
-    {%- endfor %}
-)
+{{ csv_header_problems(files_glob | first, expected_header, problems) }}
 
 select * from problems
 

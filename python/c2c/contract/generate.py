@@ -119,9 +119,16 @@ def _hr_description(table: Table, column: Column) -> str:
     return f"{column.description} Read as text; logical type {label}."
 
 
+def dbt_data_type(logical: str) -> str:
+    """The data_type a source column declares for a logical type of the contract: text is
+    `string`, a name DuckDB (an alias of VARCHAR) and Spark both accept (docs/spark.md)."""
+    return "string" if logical == "varchar" else logical
+
+
 def _column_lines(table: Table, column: Column) -> list[str]:
     d365 = table.system == "d365"
-    out = [f"          - name: {column.name}", f"            data_type: {column.type if d365 else 'varchar'}"]
+    data_type = dbt_data_type(column.type if d365 else "varchar")
+    out = [f"          - name: {column.name}", f"            data_type: {data_type}"]
     if column.quote:
         out.append("            quote: true")
     if column.letter_case:
