@@ -35,7 +35,8 @@
 {%- endset %}
 with source as (
 
-    {{ hr_changed_rows('hr_correspondence_invoice', source('highradius', 'hr_correspondence_invoice'), stale=stale_invoice_references) }}
+    {{ hr_changed_rows('hr_correspondence_invoice', source('highradius', 'hr_correspondence_invoice'),
+        stale=stale_invoice_references) }}
 
 ),
 
