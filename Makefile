@@ -47,7 +47,7 @@ help:
 	@echo "make lint            SQL lint (sqlfluff)"
 	@echo "make mutate          mutation score of the tests on the CI landing zone (about 15 min; not in make test)"
 	@echo "make bench-simulate  time the simulator on 1,000,000 invoices"
-	@echo "make bench-dbt       time dbt builds (event log, marts, an incremental day) on that landing zone"
+	@echo "make bench-dbt       time dbt builds (event log, marts) on that landing zone"
 	@echo "make bench-incremental a no-op run, an incremental day and a full build, 3 runs each, on that zone"
 	@echo "make bench-pm        the SQL process-mining marts against pm4py on the database bench-dbt built"
 	@echo "make bench-quality   time the quality gate (landing zone and marts) on that landing zone"

@@ -17,12 +17,6 @@
     {%- set incremental = is_incremental() -%}
     {%- do assert_replace_records_ready() -%}
     {%- set key = d365_record_key('source_rows', has_company) -%}
-    {%- if incremental %}
-    {%- set stored_lake_time -%}
-        (select max(stored_rows.lake_modified_at) from {{ this }} as stored_rows)
-    {%- endset %}
-    {%- set changed_lake_time = d365_timestamp('changed_rows.sinkmodifiedon') %}
-    {%- endif %}
     select * from (
         select
             source_rows.*,
@@ -42,10 +36,7 @@
         where {{ key }} in (
             select {{ d365_record_key('changed_rows', has_company) }}
             from {{ relation }} as changed_rows
-            where
-                {{ changed_lake_time }} is null
-                or {{ stored_lake_time }} is null
-                or {{ changed_lake_time }} > {{ dbt.dateadd('hour', - var('incremental_lookback_hours'), stored_lake_time) }}
+            where {{ in_lake_window(d365_timestamp('changed_rows.sinkmodifiedon'), 'lake_modified_at') }}
             union all
             {{ stale_orphan_records(references, company=has_company) }}
         )

@@ -18,11 +18,11 @@
     select * from {{ relation }} as source_rows
     {%- if is_incremental() %}
     where
-        {{ hr_in_window('source_rows.extracted_at') }}
+        {{ in_lake_window(hr_timestamp_utc('source_rows.extracted_at'), 'extracted_at') }}
         or nullif(trim(source_rows.{{ id }}), '') in (
             select nullif(trim(changed_rows.{{ id }}), '')
             from {{ relation }} as changed_rows
-            where {{ hr_in_window('changed_rows.extracted_at') }}
+            where {{ in_lake_window(hr_timestamp_utc('changed_rows.extracted_at'), 'extracted_at') }}
             union all
             {{ stale_orphan_records(references, company=true, returning=id) }}
             {%- if stale %}
@@ -31,20 +31,6 @@
             {%- endif %}
         )
     {%- endif %}
-{%- endmacro %}
-
-{#- True for a landing row (extracted_at as text) extracted after the stored latest extracted_at
-    minus var incremental_lookback_hours, or without an extraction time; for every row when the
-    table holds none. -#}
-{% macro hr_in_window(raw_extracted_at) -%}
-    {%- set stored -%}
-        (select max(stored_rows.extracted_at) from {{ this }} as stored_rows)
-    {%- endset -%}
-    (
-        {{ hr_timestamp_utc(raw_extracted_at) }} is null
-        or {{ stored }} is null
-        or {{ hr_timestamp_utc(raw_extracted_at) }} > {{ dbt.dateadd('hour', - var('incremental_lookback_hours'), stored) }}
-    )
 {%- endmacro %}
 
 {#- The column that identifies a HighRadius record on its own or together with others: the
@@ -67,14 +53,9 @@
         from {{ relation }} as keyed_rows
     ) as keyed
     {%- if is_incremental() %}
-    {%- set stored -%}
-        (select max(stored_rows.extracted_at) from {{ this }} as stored_rows)
-    {%- endset %}
     where
         keyed.record_key not like 'keyless|%'
-        or keyed.extracted_at is null
-        or {{ stored }} is null
-        or keyed.extracted_at > {{ dbt.dateadd('hour', - var('incremental_lookback_hours'), stored) }}
+        or {{ in_lake_window('keyed.extracted_at', 'extracted_at') }}
     {%- endif %}
 {%- endmacro %}
 

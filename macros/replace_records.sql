@@ -1,18 +1,19 @@
 {#- Incremental strategy replace_records, for the staging base tables: the model's output holds
-    the records a run resolved again (d365_current_versions, hr_current_versions), keyed by
-    record_key. Every stored row of those records is deleted and the new rows inserted; a row
+    the records a run resolved again (d365_current_versions, hr_changed_rows), keyed by the
+    model's unique_key (record_key). Every stored row of those records is deleted and the new rows inserted; a row
     whose record_key starts with 'deleted|' (the record's current row in the lake is a
     deletion) only deletes the stored record. Selected with incremental_strategy='replace_records'. -#}
 {% macro get_incremental_replace_records_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set source = arg_dict['temp_relation'] -%}
+    {%- set key = arg_dict['unique_key'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ target }}
-    where record_key in (
+    where {{ key }} in (
         select
             case
-                when record_key like 'deleted|%' then {{ dbt.right('record_key', dbt.length('record_key') ~ ' - 8') }}
-                else record_key
+                when {{ key }} like 'deleted|%' then {{ dbt.right(key, dbt.length(key) ~ ' - 8') }}
+                else {{ key }}
             end
         from {{ source }}
     );
@@ -20,7 +21,7 @@
     insert into {{ target }} ({{ columns }})
     select {{ columns }}
     from {{ source }}
-    where record_key not like 'deleted|%'
+    where {{ key }} not like 'deleted|%'
 {%- endmacro %}
 
 {#- The stored records of an incremental base table whose orphan verdict may have changed since
@@ -68,4 +69,18 @@
                 ~ "whose staging base tables were not incremental. Rebuild once with `dbt build --full-refresh`.") }}
         {%- endif -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#- True for a lake time inside the window an incremental base-table run reads again: later than
+    the latest `stored_column` of the stored table minus var incremental_lookback_hours, or
+    unknown (NULL); every value when the table stores none. -#}
+{% macro in_lake_window(lake_time, stored_column) -%}
+    {%- set stored -%}
+        (select max(stored_rows.{{ stored_column }}) from {{ this }} as stored_rows)
+    {%- endset -%}
+    (
+        {{ lake_time }} is null
+        or {{ stored }} is null
+        or {{ lake_time }} > {{ dbt.dateadd('hour', - var('incremental_lookback_hours'), stored) }}
+    )
 {%- endmacro %}

@@ -13,8 +13,8 @@ the operating system's accounting of that child) are measured:
    models/marts/collections) on top of it, and of the process-mining marts; then, in a second
    database, the event log and the collections marts in one ``dbt build`` (what the
    collections marts add to a build);
-5. an incremental day: the landing zone cut one day before its last lake time is built in a
-   second database, then ``dbt build --selector event_log`` on the whole zone updates it.
+What a daily run costs (no-op run, incremental day, full build) is measured by
+``python -m c2c.bench.incremental`` (``make bench-incremental``).
 
 Before each measured step the files written so far are synced to disk (untimed): otherwise a
 step can spend seconds waiting for the previous step's writes (the simulator's 0.6 GB of files,
@@ -33,11 +33,9 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
@@ -64,12 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("data/bench"), help="folder for the zone, databases, logs")
-    parser.add_argument("--skip-incremental", action="store_true", help="leave out step 5")
     args = parser.parse_args(argv)
 
     from tqdm import tqdm
 
-    from .landing import land_until, last_lake_time
 
     work = args.work.resolve()
     raw = work / "raw"
@@ -112,17 +108,6 @@ def main(argv: list[str] | None = None) -> int:
                    name="combined"),
          raw, combined, None),
     ]
-    if not args.skip_incremental:
-        cut_zone, inc = work / "raw_day_before", work / "incremental.duckdb"
-        steps += [
-            ("cut", "landing zone as it stood one day before its end", None, cut_zone, inc, "fresh"),
-            ("inc_seed", "dbt seed (day before)", dbt_cmd("seed", name="inc"), cut_zone, inc, None),
-            ("inc_base", "dbt build --selector event_log (day before, full)",
-             dbt_build("--selector", "event_log", name="inc"), cut_zone, inc, None),
-            ("inc_build", "dbt build --selector event_log (one more day, incremental)",
-             dbt_build("--selector", "event_log", name="inc"), raw, inc, None),
-        ]
-
     print(f"benchmark on {platform.node()}: {os.cpu_count()} cores; work folder {work}", file=sys.stderr)
     with tqdm(total=len(steps), desc="benchmark", unit="step", file=sys.stderr) as bar:
         for key, label, cmd, zone, db, prep in steps:
@@ -130,14 +115,6 @@ def main(argv: list[str] | None = None) -> int:
             if prep == "fresh":
                 for path in (db, db.with_suffix(".duckdb.wal")):
                     path.unlink(missing_ok=True)
-            if key == "cut":
-                if zone.exists():
-                    shutil.rmtree(zone)
-                started = time.perf_counter()
-                land_until(raw, zone, last_lake_time(raw) - timedelta(days=1))
-                bar.write(f"  {label}: written in {time.perf_counter() - started:.1f} s")
-                bar.update(1)
-                continue
             db.parent.mkdir(parents=True, exist_ok=True)
             # untimed: the files the previous step wrote reach the disk before this step starts,
             # so that no step waits for another's writes
@@ -157,9 +134,6 @@ def main(argv: list[str] | None = None) -> int:
         derived["collections_added_s"] = round(wall["combined"] - wall["event_log"], 1)
         print(f"\ncollections marts added to the event-log build: {wall['combined']:.1f} s - {wall['event_log']:.1f} s"
               f" = {derived['collections_added_s']:.1f} s")
-    if "inc_build" in wall and "inc_base" in wall:
-        derived["incremental_share_of_full"] = round(wall["inc_build"] / wall["inc_base"], 3)
-        print(f"incremental day against the full build it updates: {derived['incremental_share_of_full']:.0%}")
     (work / "results.json").write_text(json.dumps({"invoices": args.invoices, "seed": args.seed, "cores": os.cpu_count(),
                                                    "results": results, "derived": derived}, indent=2) + "\n")
     print(f"\nwritten to {work / 'results.json'}")

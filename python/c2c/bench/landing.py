@@ -113,13 +113,19 @@ def redeliver_extract(zone: Path, obj: str, at: datetime) -> int:
         return con.execute(f"select count(*) from read_csv('{out.as_posix()}', header = true)").fetchall()[0][0]
 
 
+def posted_invoices_query(zone: Path, count: int) -> str:
+    """A DuckDB query over the current live custinvoicejour rows of the ``count`` posted invoices
+    (positive amount) with the lowest invoice ids of a landing zone."""
+    return (f"select * from ({current_rows_query(zone, 'custinvoicejour')}) "
+            "where invoiceamount > 0 and coalesce(isdelete, 0) <> 1 and invoiceid is not null "
+            f"order by invoiceid, dataareaid limit {count}")
+
+
 def add_landing_day_changes(day: Path, day_before: Path, at: datetime, deleted_invoices: int = 20) -> dict[str, int]:
     """Adds to the landing zone ``day`` the change kinds a landing day can bring that a cut by
     lake time does not: ``deleted_invoices`` invoices of ``day_before`` (the posted ones with the
     lowest ids) deleted in D365, and the first extract of hr_payment delivered again, both at
     ``at``. Returns the rows added per kind."""
-    invoices = (f"select * from ({current_rows_query(day_before, 'custinvoicejour')}) "
-                "where invoiceamount > 0 and coalesce(isdelete, 0) <> 1 and invoiceid is not null "
-                f"order by invoiceid, dataareaid limit {deleted_invoices}")
+    invoices = posted_invoices_query(day_before, deleted_invoices)
     return {"custinvoicejour deletions": add_d365_versions(day, "custinvoicejour", invoices, "deleted", 1000, 1, at),
             "hr_payment rows delivered again": redeliver_extract(day, "hr_payment", at)}

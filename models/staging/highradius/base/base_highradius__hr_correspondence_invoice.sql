@@ -9,8 +9,9 @@
     from {{ this }} as stored
     inner join {{ ref('base_highradius__hr_correspondence') }} as correspondence
         on stored.correspondence_id = correspondence.correspondence_id
-    where correspondence.extracted_at > {{ dbt.dateadd('hour', - var('incremental_lookback_hours'),
-        '(select max(stored_rows.extracted_at) from ' ~ this ~ ' as stored_rows)') }}
+    where
+        correspondence.extracted_at is not null
+        and {{ in_lake_window('correspondence.extracted_at', 'extracted_at') }}
     union all
     select stored.correspondence_id
     from {{ this }} as stored
