@@ -36,14 +36,17 @@ def _invoice_rows(landed: Path) -> tuple[str, list[str]]:
 
 
 def _customer_rows(landed: Path, invoice_query: str) -> str:
-    """A query over the current custtable row of the customer of the first invoice of the
-    query that is not among the deleted ones: the customer deleted and restored."""
+    """A query over the current custtable row of the customer of the first invoice (by invoice
+    id, company, recid) that is not among the deleted ones: the customer deleted and restored.
+    The query is run again at every landing, so its order has no ties: with `limit 1` over tied
+    rows DuckDB may pick a different customer each time, and the one deleted would then not be
+    the one delivered again."""
     current = current_rows_query(landed, "custtable")
     invoices = current_rows_query(landed, "custinvoicejour")
     return (f"select * from ({current}) where (upper(dataareaid), accountnum) in ("
             f"select upper(dataareaid), invoiceaccount from ({invoices}) where invoiceamount > 0 "
             f"and coalesce(isdelete, 0) <> 1 and recid not in (select recid from ({invoice_query})) "
-            "order by invoiceid limit 1)")
+            "order by invoiceid, dataareaid, recid limit 1)")
 
 
 def _took_incremental_path(db: Path) -> list[str]:
@@ -128,7 +131,8 @@ def test_daily_increments_equal_a_full_refresh(tmp_path):
         if i == 0:  # what to change, as it stands now
             invoices, deleted = _invoice_rows(landed)
             customer = _customer_rows(landed, invoices)
-            late = f"select * from ({current_rows_query(landed, 'custtrans')}) where coalesce(isdelete, 0) <> 1 order by recid limit 3"
+            late = (f"select * from ({current_rows_query(landed, 'custtrans')}) where coalesce(isdelete, 0) <> 1 "
+                        "order by recid, dataareaid limit 3")
             assert len(deleted) == DELETED and set(deleted) <= cases
         if i == 1:
             assert not cases & set(deleted), f"deleted invoices still in the event log: {sorted(cases & set(deleted))}"

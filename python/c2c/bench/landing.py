@@ -80,11 +80,13 @@ def land_until(zone: Path, dest: Path, cut: datetime | None) -> None:
 
 
 def current_rows_query(zone: Path, table: str) -> str:
-    """A DuckDB query over the current rows (highest versionnumber per company and recid) of a
-    D365 table of a landing zone."""
+    """A DuckDB query over the current rows of a D365 table of a landing zone: per company and
+    recid the highest versionnumber, then the latest sinkmodifiedon, a deletion first on a tie
+    (the order of d365_current_versions)."""
     files = f"{(zone / 'd365' / table).as_posix()}/*.parquet"
     return (f"select * from read_parquet('{files}', union_by_name = true) "
-            "qualify row_number() over (partition by upper(dataareaid), recid order by versionnumber desc) = 1")
+            "qualify row_number() over (partition by upper(dataareaid), recid "
+            "order by versionnumber desc, sinkmodifiedon desc, coalesce(isdelete, 0) desc) = 1")
 
 
 def add_d365_versions(zone: Path, table: str, query: str, name: str, bump: int, isdelete: int | None,
@@ -115,10 +117,11 @@ def redeliver_extract(zone: Path, obj: str, at: datetime) -> int:
 
 def posted_invoices_query(zone: Path, count: int) -> str:
     """A DuckDB query over the current live custinvoicejour rows of the ``count`` posted invoices
-    (positive amount) with the lowest invoice ids of a landing zone."""
+    (positive amount) with the lowest invoice ids of a landing zone. Its order has no ties (a
+    query run again must give the same rows)."""
     return (f"select * from ({current_rows_query(zone, 'custinvoicejour')}) "
             "where invoiceamount > 0 and coalesce(isdelete, 0) <> 1 and invoiceid is not null "
-            f"order by invoiceid, dataareaid limit {count}")
+            f"order by invoiceid, dataareaid, recid limit {count}")
 
 
 def add_landing_day_changes(day: Path, day_before: Path, at: datetime, deleted_invoices: int = 20) -> dict[str, int]:
