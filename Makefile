@@ -25,6 +25,13 @@ C2C_DUCKDB_PATH ?= data/c2c.duckdb
 CI_DIR = data/ci
 CI_ENV = C2C_RAW_ROOT=$(CI_DIR)/raw C2C_DUCKDB_PATH=$(CI_DIR)/c2c.duckdb
 
+# The Spark lane of make test (docs/spark.md): dbt-spark and pyspark in a virtual environment
+# of their own (pyspark in .venv breaks Great Expectations under pytest-xdist), Java 17 from
+# the system. The CI landing zone is built on Spark and compared with its DuckDB build.
+SPARK_VENV = .venv-spark
+SPARK_INSTALLED = $(SPARK_VENV)/.installed
+CI_SPARK_DIR = $(CI_DIR)/spark
+
 # SQL folders that hold SQL files (sqlfluff fails on a folder with nothing to lint).
 SQL_DIRS = $(foreach dir,models macros analyses tests,$(if $(shell find $(dir) -name '*.sql' 2>/dev/null | head -n 1),$(dir)))
 # pytest processes (pytest-xdist): a test module runs in one of them, the session's landing
@@ -39,11 +46,12 @@ OUTPUT_SYNC = $(if $(filter 3.%,$(MAKE_VERSION)),,--output-sync=target)
 TIME = $(if $(wildcard /usr/bin/time),/usr/bin/time -v,time)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint lint mutate bench bench-simulate bench-dbt bench-incremental bench-pm bench-quality bench-audit-pack bench-report vendor-js clean distclean
+.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint spark-test lint mutate bench bench-simulate bench-dbt bench-incremental bench-pm bench-quality bench-audit-pack bench-report vendor-js clean distclean
 
 help:
 	@echo "make demo            simulate a landing zone ($(DEMO_RAW)) and build it into $(C2C_DUCKDB_PATH)"
 	@echo "make test            unit tests, dbt build of a small simulated landing zone, SQL lint"
+	@echo "make spark-test      build the CI landing zone on Spark and compare it with the DuckDB build (after make dbt-test)"
 	@echo "make lint            SQL lint (sqlfluff)"
 	@echo "make mutate          mutation score of the tests on the CI landing zone (about 15 min; not in make test)"
 	@echo "make bench-simulate  time the simulator on 1,000,000 invoices"
@@ -78,6 +86,13 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 # The runtime dependencies and the dev extra in one installation; the runtime is then
 # installed too.
+# Spark's virtual environment: the project with the spark extra (dbt-spark, pyspark)
+$(SPARK_INSTALLED): pyproject.toml constraints.txt
+	@test -x $(SPARK_VENV)/bin/python || $(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SPARK_VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[spark]'
+	@touch $@
+
 $(DEV_INSTALLED): pyproject.toml constraints.txt
 	$(NEW_VENV)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
@@ -117,6 +132,7 @@ test: $(DEV_INSTALLED)
 
 dbt-test-and-lint: $(DEV_INSTALLED)
 	@$(MAKE) --no-print-directory dbt-test
+	@$(MAKE) --no-print-directory spark-test
 	@$(MAKE) --no-print-directory lint
 
 pytest: $(DEV_INSTALLED)
@@ -126,6 +142,28 @@ dbt-test: $(INSTALLED)
 	rm -rf $(CI_DIR)
 	$(BIN)/c2c simulate --invoices 800 --seed 7 --out $(CI_DIR)/raw --faults all
 	$(CI_ENV) $(DBT) build $(DBT_FLAGS) --target ci
+
+# Needs Java 17 (`java` on the PATH); without it the lane is skipped with what to install, and
+# fails under CI=true. Reads the landing zone and the DuckDB database that dbt-test built.
+spark-test: $(INSTALLED)
+	@if ! command -v java >/dev/null 2>&1; then \
+		echo "spark-test: no Java on the PATH; install a Java 17 runtime (Debian/Ubuntu: apt install openjdk-17-jre-headless)" >&2; \
+		if [ "$(CI)" = "true" ]; then exit 1; fi; echo "spark-test: skipped" >&2; exit 0; fi
+	@test -f $(CI_DIR)/c2c.duckdb || { echo "spark-test: run make dbt-test first ($(CI_DIR)/c2c.duckdb is missing)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(SPARK_INSTALLED)
+	rm -rf $(CI_SPARK_DIR)
+	@# the seeds and the event log first from the zone as it stood a day earlier, so that the build below runs
+	@# event_log incrementally (insert_overwrite) on the day that followed
+	$(BIN)/python -m c2c.landing_cut $(CI_DIR)/raw $(CI_SPARK_DIR)/raw_day_before --days-before-last 1
+	@# (Spark reads the landing zone from absolute paths)
+	@# (Spark's own warnings and stack traces go to $(CI_SPARK_DIR)/spark.log; its tail is shown on a failure)
+	C2C_RAW_ROOT=$(abspath $(CI_SPARK_DIR))/raw_day_before C2C_SPARK_DIR=$(CI_SPARK_DIR) $(SPARK_VENV)/bin/dbt build \
+		$(DBT_FLAGS) --target spark --select +event_log --exclude-resource-type test unit_test --target-path $(CI_SPARK_DIR)/target \
+		--log-path $(CI_SPARK_DIR)/logs 2>> $(CI_SPARK_DIR)/spark.log || { tail -n 40 $(CI_SPARK_DIR)/spark.log; exit 1; }
+	C2C_RAW_ROOT=$(abspath $(CI_DIR))/raw C2C_SPARK_DIR=$(CI_SPARK_DIR) $(SPARK_VENV)/bin/dbt build $(DBT_FLAGS) \
+		--target spark --exclude-resource-type unit_test --target-path $(CI_SPARK_DIR)/target \
+		--log-path $(CI_SPARK_DIR)/logs 2>> $(CI_SPARK_DIR)/spark.log || { tail -n 40 $(CI_SPARK_DIR)/spark.log; exit 1; }
+	$(BIN)/c2c compare-engines --duckdb $(CI_DIR)/c2c.duckdb --spark-warehouse $(CI_SPARK_DIR)/warehouse
 
 lint: $(DEV_INSTALLED)
 	@mkdir -p $(CI_DIR)
@@ -176,5 +214,5 @@ clean:
 	rm -rf data target logs
 
 distclean: clean
-	rm -rf $(VENV) python/*.egg-info build dist .pytest_cache
+	rm -rf $(VENV) $(SPARK_VENV) python/*.egg-info build dist .pytest_cache
 	find python -name __pycache__ -type d -prune -exec rm -rf {} +

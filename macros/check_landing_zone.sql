@@ -218,6 +218,12 @@
     {%- endif -%}
     {%- set landing = graph.sources.values() | selectattr('source_name', 'in', ['d365', 'highradius'])
         | sort(attribute='unique_id') | list -%}
+    {#- Spark resolves a relative path against the table's own folder in the warehouse -#}
+    {%- set root = var('raw_root') | string -%}
+    {%- if not (root.startswith('/') or modules.re.match('^[A-Za-z][A-Za-z0-9+.-]*:', root)) -%}
+        {{ exceptions.raise_compiler_error("landing zone: on Spark the landing zone root (C2C_RAW_ROOT / var raw_root) "
+            ~ "must be an absolute path or a URI (abfss://, s3a://, file:/...), got '" ~ root ~ "'") }}
+    {%- endif -%}
     {%- for node in landing -%}
         {%- set relation = node.schema ~ '.' ~ node.identifier -%}
         {%- set is_csv = node.source_name == 'highradius' -%}
@@ -229,9 +235,16 @@
             {%- for column in node.columns.keys() -%}
                 {%- do columns.append('`' ~ column ~ '` string') -%}
             {%- endfor -%}
+            {#- the source leaves a malformed line out (as DuckDB's reader does); the same files
+                read again keep it in _corrupt_record (base_highradius__rejected_lines) -#}
+            {%- set csv_options = "path '" ~ folder ~ "', pathGlobFilter '*.csv', header 'true', sep ',', "
+                ~ "quote '\"', escape '\"', encoding 'UTF-8', multiLine 'true'" -%}
             {%- do run_query('create table ' ~ relation ~ ' (' ~ columns | join(', ') ~ ') using csv options ('
-                ~ "path '" ~ folder ~ "', pathGlobFilter '*.csv', header 'true', sep ',', quote '\"', escape '\"', "
-                ~ "encoding 'UTF-8', multiLine 'true', mode 'PERMISSIVE')") -%}
+                ~ csv_options ~ ", mode 'DROPMALFORMED')") -%}
+            {%- do run_query('drop table if exists ' ~ relation ~ '__with_malformed') -%}
+            {%- do run_query('create table ' ~ relation ~ '__with_malformed (' ~ columns | join(', ')
+                ~ ', `_corrupt_record` string) using csv options (' ~ csv_options
+                ~ ", mode 'PERMISSIVE', columnNameOfCorruptRecord '_corrupt_record')") -%}
         {%- else -%}
             {#- an optional table may have no folder: its columns are declared (a catalog table
                 over a missing folder reads as empty); the others take the files' own types -#}

@@ -41,8 +41,8 @@ with quarantined as (
         source_table,
         source_record_id,
         'MALFORMED_ROW' as reason_code,
-        error_type || ': ' || error_message || ' (' || file_path || ', line '
-        || cast(line_number as {{ dbt.type_string() }}) || ')' as detail
+        error_type || ': ' || error_message || ' (' || file_path
+        || coalesce(', line ' || cast(line_number as {{ dbt.type_string() }}), '') || ')' as detail
     from {{ ref('base_highradius__rejected_lines') }}
 
 ),

@@ -39,6 +39,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "c2c.auditpack.command",
     "c2c.report.command",
     "c2c.publish",
+    "c2c.engines",
 )
 
 

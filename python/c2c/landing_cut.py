@@ -69,3 +69,34 @@ def cut_landing_zone(src: Path | str, dst: Path | str, cutoff: datetime) -> dict
         key = f"highradius.{path.parent.name}"
         removed[key] = removed.get(key, 0) + dropped
     return removed
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m c2c.landing_cut SRC DST [--days-before-last N]``: the landing zone SRC as it
+    stood N days (default 1) before its latest D365 lake time, written to DST; for trying an
+    incremental run (build on DST, then run on SRC). Used by `make spark-test`."""
+    import argparse
+    from datetime import timedelta
+
+    from c2c.bench.landing import last_lake_time
+
+    parser = argparse.ArgumentParser(prog="python -m c2c.landing_cut", description=main.__doc__)
+    parser.add_argument("src", type=Path, help="the landing zone")
+    parser.add_argument("dst", type=Path, help="where to write the cut copy (must not exist)")
+    parser.add_argument("--days-before-last", type=float, default=1.0,
+                        help="the cut, in days before the latest sinkmodifiedon of the D365 tables (default 1)")
+    args = parser.parse_args(argv)
+    if args.dst.exists():
+        parser.error(f"{args.dst} exists; give a new folder")
+    try:
+        cutoff = last_lake_time(args.src) - timedelta(days=args.days_before_last)
+    except (ValueError, duckdb.Error) as exc:
+        parser.error(f"{args.src}: {exc}")
+    removed = cut_landing_zone(args.src, args.dst, cutoff)
+    print(f"{args.dst}: {args.src} as of {cutoff:%Y-%m-%d %H:%M:%S} UTC; "
+          f"{sum(removed.values()):,} rows written later left out")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

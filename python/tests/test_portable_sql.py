@@ -7,9 +7,9 @@ DuckDB understands: `::` casts, QUALIFY, SELECT * EXCLUDE / REPLACE, list functi
 literals, the file readers (read_parquet, read_csv, glob), strftime / strptime and the other
 DuckDB-only functions listed in DUCKDB_ONLY, temporary tables and DuckDB's CSV reject tables,
 the type name `varchar` (Spark: `string`; both engines accept `string`) and DuckDB's own type
-names, and the incremental strategy `delete+insert` without a choice per adapter. Known
-exceptions still to be moved (PENDING) are listed with their reason; the test fails when one
-of them is gone, so that the list does not outlive them.
+names, and the incremental strategy `delete+insert` without a choice per adapter. An
+exception still to be moved would be listed in PENDING with its reason (none is left); the test
+fails when one of them is gone, so that the list does not outlive them.
 
 Allowed: a macro `duckdb__<name>` whose macro `<name>` dispatches (adapter.dispatch) and which
 has a `default__<name>` or `spark__<name>` implementation beside it; and the `external_location`
@@ -69,17 +69,7 @@ STRATEGY = re.compile(r"delete\+insert", re.I)
 PER_ADAPTER = re.compile(r"target\.type|adapter\.type\(\)|target\.name", re.I)
 
 # Known exceptions, each with its reason; the test fails when one no longer occurs (stale).
-PENDING = {
-    # event_log's incremental configuration is being reworked (issue 19: Spark has append /
-    # insert_overwrite without Delta); its strategy becomes a per-adapter choice there.
-    ("models/core/process_mining/event_log.sql", "incremental strategy delete+insert without a per-adapter choice"),
-    # the quarantine of malformed CSV lines reads DuckDB's reject tables; Spark's reader has no
-    # equivalent with line numbers (docs/spark.md, "Rejected CSV lines"): to be dispatched
-    ("models/staging/highradius/base/base_highradius__rejected_lines.sql", "temporary table (Spark: temporary view)"),
-    ("models/staging/highradius/base/base_highradius__rejected_lines.sql", "DuckDB CSV reject tables"),
-    # its line_number is the reject table's ubigint
-    ("models/staging/highradius/_highradius__models.yml", "DuckDB-only type"),
-}
+PENDING: set[tuple[str, str]] = set()
 
 MACRO = re.compile(r"{%-?\s*macro\s+(\w+)\s*\(.*?%}(.*?){%-?\s*endmacro\s*-?%}", re.S)
 DISPATCH = re.compile(r"adapter\.dispatch\(\s*['\"](\w+)['\"]")

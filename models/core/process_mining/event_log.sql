@@ -1,13 +1,18 @@
 -- grain: one row per event (event_id); one case per customer invoice
+{#- Incremental strategy per adapter: DuckDB replaces the changed cases (delete+insert on case_id)
+    and a post-hook deletes the cases that are gone; Spark without Delta can only overwrite
+    partitions (insert_overwrite on company_code): every company with a changed or vanished case
+    is written again in full, and a company left with no case loses its partition (post-hook). -#}
+{%- set spark_types = ['spark', 'databricks', 'fabricspark'] %}
+{%- set spark_family = target.type in spark_types %}
 {{ config(
     materialized='incremental',
     unique_key='case_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy='insert_overwrite' if target.type in spark_types else 'delete+insert',
+    partition_by=['company_code'] if spark_family else none,
     on_schema_change='fail',
     post_hook=[
-        "{% if is_incremental() %}delete from {{ this }} where case_id not in
-        (select case_id from {% if var('event_log_source', 'landing') == 'byo' %}{{ ref('stg_byo__event_log') }}
-        {% else %}{{ ref('int_invoices_identified') }}{% endif %}){% endif %}"
+        "{% if is_incremental() %}{{ event_log_remove_vanished_cases() }}{% endif %}"
     ]
 ) }}
 -- The canonical event log: every activity of the credit-to-cash process, from the credit-limit
@@ -252,7 +257,7 @@ stored_fingerprints as (
 changed_cases as (
 
     -- cases whose freshly computed events differ from the stored ones: compared by count and
-    -- a fingerprint of every column, per case
+    -- a fingerprint of every column, per case; and stored cases that are gone
     select new_fingerprints.case_id
     from new_fingerprints
     left join stored_fingerprints
@@ -261,11 +266,40 @@ changed_cases as (
         stored_fingerprints.case_id is null
         or new_fingerprints.event_count <> stored_fingerprints.event_count
         or new_fingerprints.fingerprint <> stored_fingerprints.fingerprint
+    {%- if spark_family %}
+    union all
+    select stored_fingerprints.case_id
+    from stored_fingerprints
+    left join new_fingerprints
+        on stored_fingerprints.case_id = new_fingerprints.case_id
+    where new_fingerprints.case_id is null
+    {%- endif %}
 
 )
+{%- if spark_family %},
+
+changed_companies as (
+
+    -- the partitions to write again: every company of a changed case, before or after
+    select final_columns.company_code
+    from final_columns
+    inner join changed_cases
+        on final_columns.case_id = changed_cases.case_id
+    union
+    select stored.company_code
+    from {{ this }} as stored
+    inner join changed_cases
+        on stored.case_id = changed_cases.case_id
+
+)
+{%- endif %}
 {% endif %}
 
 select * from final_columns
 {% if is_incremental() %}
+{%- if spark_family %}
+where company_code in (select changed_companies.company_code from changed_companies)
+{%- else %}
 where case_id in (select changed_cases.case_id from changed_cases)
+{%- endif %}
 {% endif %}
