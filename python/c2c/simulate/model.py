@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .config import RULES, Company, SimConfig
+from .ids import IdSeries
 from .names import customer_names, person_names
 
 DAY = 86_400
@@ -76,6 +77,7 @@ class World:
     as_of_day: int = 0
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
     shapes: dict[str, int] = field(default_factory=dict)  # rows per simulated shape, for the summary
+    ids: IdSeries = field(default_factory=IdSeries)  # identifier series (continued across blocks)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -172,7 +174,10 @@ def pick(rng: np.random.Generator, eligible: np.ndarray, rate: float, minimum: i
 
 
 # ----------------------------------------------------------------------------- generation
-def generate(cfg: SimConfig) -> World:
+def generate(cfg: SimConfig, ids: IdSeries | None = None) -> World:
+    """The simulated world of ``cfg``; ``ids``: the identifier series to number it from (a
+    block of a larger zone continues the series of the blocks before it)."""
+    ids = ids if ids is not None else IdSeries()
     rng = np.random.default_rng(cfg.seed)
     companies = cfg.companies
     clock = Clock(companies)
@@ -220,7 +225,7 @@ def generate(cfg: SimConfig) -> World:
     c_num = np.zeros(n_cust, dtype=np.int64)
     for ci in range(ncomp):
         m = c_comp == ci
-        c_num[m] = np.arange(1, m.sum() + 1) * 3 + 1000
+        c_num[m] = ids.numbers(f"customer:{ci}", int(m.sum())) * 3 + 1000
     c_account = np.array([f"{companies[ci].account_prefix}-{num:06d}" for ci, num in zip(c_comp, c_num)], dtype=object)
     c_risk = np.array(["LOW", "MEDIUM", "HIGH"], dtype=object)[np.minimum(2, (c_beh >= 2).astype(int) + (c_beh == 4).astype(int))]
 
@@ -232,7 +237,7 @@ def generate(cfg: SimConfig) -> World:
     w_role = np.concatenate([np.full(coll_per_comp.sum(), "collector", dtype=object),
                              np.full(clerks_per_comp.sum(), "clerk", dtype=object),
                              np.full(ncomp, "approver", dtype=object)])
-    w_name, w_user = person_names(rng, len(w_comp))
+    w_name, w_user = person_names(rng, len(w_comp), ids.numbers("worker", len(w_comp), 0))
     workers = {"company": w_comp, "role": w_role, "name": w_name, "user": w_user}
     c_collector = np.zeros(n_cust, dtype=np.int64)
     for ci in range(ncomp):
@@ -272,7 +277,7 @@ def generate(cfg: SimConfig) -> World:
     seq = np.zeros(n_inv, dtype=np.int64)
     for ci in range(ncomp):
         m = i_comp == ci
-        seq[m] = np.arange(1, m.sum() + 1)
+        seq[m] = ids.numbers(f"invoice:{ci}", int(m.sum()))
     clerk = np.empty(n_inv, dtype=np.int64)
     for ci in range(ncomp):
         m = i_comp == ci
@@ -650,7 +655,7 @@ def generate(cfg: SimConfig) -> World:
     world = World(cfg=cfg, start_day=start_day, end_day=end_day, end_ts=end_ts, companies=companies, cust=cust,
                   workers=workers, inv=inv, letters=letters, reminders=reminders, calls=calls, disputes=disputes,
                   promises=promises, credit_reviews=credit_reviews, credit_notes=credit_notes, payments=payments,
-                  allocations=allocations, deviations=dev)
+                  allocations=allocations, deviations=dev, ids=ids)
     from .coverage import interest_notes  # noqa: PLC0415 - the step module imports this one
     interest_notes(world)
     # the real-ledger shapes, each a step of its own: settlement shapes and outcomes first (the
