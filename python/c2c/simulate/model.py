@@ -174,9 +174,10 @@ def pick(rng: np.random.Generator, eligible: np.ndarray, rate: float, minimum: i
 
 
 # ----------------------------------------------------------------------------- generation
-def generate(cfg: SimConfig, ids: IdSeries | None = None) -> World:
+def generate(cfg: SimConfig, ids: IdSeries | None = None, as_of_floor: int = 0) -> World:
     """The simulated world of ``cfg``; ``ids``: the identifier series to number it from (a
-    block of a larger zone continues the series of the blocks before it)."""
+    block of a larger zone continues the series of the blocks before it); ``as_of_floor``: the
+    earliest as-of day (the as-of day of the blocks simulated before)."""
     ids = ids if ids is not None else IdSeries()
     rng = np.random.default_rng(cfg.seed)
     companies = cfg.companies
@@ -665,6 +666,7 @@ def generate(cfg: SimConfig, ids: IdSeries | None = None) -> World:
     reshape(world, rng)
     from .credit import extend_credit_history  # credit limits over time (imports this module)
     extend_credit_history(world)
+    world.as_of_day = as_of_floor
     world.events = build_events(world)
     return world
 
@@ -729,8 +731,9 @@ def build_events(w: World) -> pd.DataFrame:
                            else np.array([CODE_IDX[c] for c in p[2]], dtype=np.int64) if len(p[2]) < 1000
                            else pd.Series(p[2]).map(CODE_IDX).to_numpy(np.int64) for p in parts])
     assert (ts < w.end_ts).all(), "an event after the end of the simulated window"
-    # as-of date: the latest source event date; DUE_DATE_PASSED is derived up to it
-    w.as_of_day = int(ts.max() // DAY)
+    # as-of date: the latest source event date (of the zone: not before ``w.as_of_day``, the
+    # as-of date of the blocks simulated before); DUE_DATE_PASSED is derived up to it
+    w.as_of_day = max(int(ts.max() // DAY), w.as_of_day)
     ddp_ts = (inv["due_day"] + 1) * DAY
     ddp = ((inv["due_day"] + 1) <= w.as_of_day) & (inv["settled_ts"] > ddp_ts) & (inv["outcome_wo_ts"] > ddp_ts)
     idx = np.concatenate([idx, all_inv[ddp]])
