@@ -18,6 +18,23 @@
   enumerated value of the contract (current state, as written); ``shapes``: rows of each shape the
   simulation steps recorded in ``World.shapes``; the counts of the credit-limit, outcome, promise
   and collector steps.
+
+Blocks. A zone of more than ``SimConfig.block_invoices`` invoices (``c2c simulate
+--block-invoices``, default 200,000) is simulated block by block, so that its peak memory is that
+of one block whatever the number of invoices (``make bench-simulate-scale``; figures in
+docs/benchmarks.md). Each block is a slice of the business: its own customers and their
+collections team, their invoices and everything that happens to them over the whole window,
+drawn from generators of its own (``block_seed``). Its raw rows go to files of their own, in the
+same folders, their stem ending with the block (``custtrans_2024-03_b00001.parquet``); its
+identifiers continue the series of the blocks before it (``ids.IdSeries``: recids, invoice,
+voucher and document numbers, customer accounts, personnel numbers, user ids, HighRadius ids), so
+that no key repeats. The tables of the zone rather than of the business (payment terms, the
+enum table) and the faults a profile gives as a number of rows per zone (orphans, unknown
+currencies, malformed lines, rows the gate stops on) come with the first block only; the faults
+given as a share of the rows are drawn in every block. The ground truth of each block is written
+apart and merged by DuckDB into the zone's files, rows in the same order as a zone of one block;
+``manifest.json`` adds the blocks' counts up and records ``block_invoices`` and ``blocks`` among
+its parameters. A zone of at most one block is written exactly as without blocks.
 """
 
 from __future__ import annotations
