@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--block-invoices", type=_positive, default=200_000, help="block size (default 200000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--faults", choices=("none", "default", "all", "heavy"), default="default")
-    parser.add_argument("--work", type=Path, default=Path("data/bench/simulate_scale"), help="folder for the zones and logs")
+    parser.add_argument("--work", type=Path, default=Path("data/bench/simulate_scale"),
+                        help="folder for the zones and logs")
     parser.add_argument("--keep", action="store_true", help="keep the simulated zones")
     args = parser.parse_args(argv)
     sizes = args.invoices or [1_000_000]

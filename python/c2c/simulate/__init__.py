@@ -192,8 +192,8 @@ class _Block:
                 hr[obj] = df[~df.duplicated(key + ["extracted_at"], keep="last") & ~_same_extract(df, key)]
         log = FaultLog()
         inject_row_faults(d, hr, rates, rng, keys, log, world.ids)
-        self.world, self.coll_plan, self.coll_counts, self.keys, self.log, self.rng = world, coll_plan, coll_counts, keys, log, rng
-        self.d, self.hr, self.tzs, self.step = d, hr, tzs, step
+        self.world, self.coll_plan, self.coll_counts, self.keys = world, coll_plan, coll_counts, keys
+        self.log, self.rng, self.d, self.hr, self.tzs, self.step = log, rng, d, hr, tzs, step
 
     def write(self, out: Path, truth: Path, writer: Writer) -> dict:
         """Writes the raw tables under ``out`` (with the writer's file suffix) and the ground

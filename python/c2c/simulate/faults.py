@@ -174,7 +174,8 @@ def _soft_deletes(d: dict[str, pd.DataFrame], rng: np.random.Generator, keys: di
         log.add("soft_delete", "d365", table, take["recid"], "removed", detail="record deleted in D365 (isdelete = 1)")
         if table == "smmactivities":
             link = d["custcollectionslinkactivitiescusttrans"]
-            lk = pd.DataFrame({"recid": 9_100_000_000_000 + ids.numbers("soft_delete:link", len(take), 0), "dataareaid": take["dataareaid"].to_numpy(),
+            lk = pd.DataFrame({"recid": 9_100_000_000_000 + ids.numbers("soft_delete:link", len(take), 0),
+                               "dataareaid": take["dataareaid"].to_numpy(),
                                "primaryrecid": take["recid"].to_numpy(),
                                "refrecid": rng.choice(keys["ct_inv_recid"], len(take))})
             for c in ("sinkmodifiedon", "isdelete", "versionnumber"):

@@ -363,7 +363,8 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     na = len(a_inv)
     act_recid = recids(na, 18)
     d["smmactivities"] = lake.stamp(frame({
-        "recid": act_recid, "dataareaid": comp_code[i_comp[a_inv]], "activitynumber": _fmt("ACT-", ids.numbers("ACT-", na), 8),
+        "recid": act_recid, "dataareaid": comp_code[i_comp[a_inv]],
+        "activitynumber": _fmt("ACT-", ids.numbers("ACT-", na), 8),
         "category": pd.array(np.where(a_type == "Call", 2, 1), dtype="int32"), "typeid": a_type, "purpose": a_purpose,
         "startdatetime": a_ts, "actualenddatetime": a_ts + 120 + (rng.random(na) * 900).astype(np.int64),
         "closed": pd.array(np.ones(na), dtype="int32"), "responsibleworker": collector_recid[a_inv],
