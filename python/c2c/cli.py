@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "gate stops on, so that every quarantine reason occurs)")
     sim.add_argument("--deviation-rate", type=_rate, default=0.03,
                      help="share of the invoices eligible for a dunning rule that break it (default 0.03)")
+    sim.add_argument("--block-invoices", type=_positive_int("--block-invoices"), default=200_000,
+                     help="invoices simulated and written together (default 200000): a larger zone is simulated "
+                          "in blocks, its files suffixed _bNNNNN, so that memory does not grow with --invoices")
     sim.add_argument("--no-enum-table", action="store_true",
                      help="leave out srsanalysisenums, as environments that do not export it")
     sim.add_argument("--quiet", action="store_true", help="no progress output")
@@ -119,7 +122,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     if args.start.day != 1:
         raise UsageError(f"c2c simulate: argument --start: the window starts on the first day of a month, got {args.start}")
     cfg = SimConfig(invoices=args.invoices, seed=args.seed, start=args.start, months=args.months, faults=args.faults,
-                    deviation_rate=args.deviation_rate, include_enum_table=not args.no_enum_table)
+                    deviation_rate=args.deviation_rate, include_enum_table=not args.no_enum_table,
+                    block_invoices=args.block_invoices)
     started = time.perf_counter()
     bar = None
     if not args.quiet:

@@ -43,7 +43,8 @@ class Census:
 
     ``add_d365`` and ``add_highradius`` take a SQL relation (a table function, a registered view
     or a parenthesised query) whose columns are the table's columns as written: D365 columns in
-    their contract types, HighRadius columns as the text of the CSV files."""
+    their contract types, HighRadius columns as the text of the CSV files. A table counted in
+    parts whose records differ (the blocks of a simulated zone) adds the parts' counts up."""
 
     def __init__(self, enums: list[EnumValue] | None = None):
         self.enums = contract_enums() if enums is None else enums
@@ -94,7 +95,8 @@ class Census:
             for col in cols:
                 for value, n in con.execute(f"select cast({col} as varchar), count(*) from _census_current "
                                             f"where {col} is not null group by 1").fetchall():
-                    self.counts[(system, table, col, value)] = n
+                    k = (system, table, col, value)
+                    self.counts[k] = self.counts.get(k, 0) + n
         finally:
             con.execute("drop table _census_current")
 

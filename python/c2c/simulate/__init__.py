@@ -18,6 +18,23 @@
   enumerated value of the contract (current state, as written); ``shapes``: rows of each shape the
   simulation steps recorded in ``World.shapes``; the counts of the credit-limit, outcome, promise
   and collector steps.
+
+Blocks. A zone of more than ``SimConfig.block_invoices`` invoices (``c2c simulate
+--block-invoices``, default 200,000) is simulated block by block, so that its peak memory is that
+of one block whatever the number of invoices (``make bench-simulate-scale``; figures in
+docs/benchmarks.md). Each block is a slice of the business: its own customers and their
+collections team, their invoices and everything that happens to them over the whole window,
+drawn from generators of its own (``block_seed``). Its raw rows go to files of their own, in the
+same folders, their stem ending with the block (``custtrans_2024-03_b00001.parquet``); its
+identifiers continue the series of the blocks before it (``ids.IdSeries``: recids, invoice,
+voucher and document numbers, customer accounts, personnel numbers, user ids, HighRadius ids), so
+that no key repeats. The tables of the zone rather than of the business (payment terms, the
+enum table) and the faults a profile gives as a number of rows per zone (orphans, unknown
+currencies, malformed lines, rows the gate stops on) come with the first block only; the faults
+given as a share of the rows are drawn in every block. The ground truth of each block is written
+apart and merged by DuckDB into the zone's files, rows in the same order as a zone of one block;
+``manifest.json`` adds the blocks' counts up and records ``block_invoices`` and ``blocks`` among
+its parameters. A zone of at most one block is written exactly as without blocks.
 """
 
 from __future__ import annotations
@@ -25,7 +42,7 @@ from __future__ import annotations
 import gc
 import json
 import shutil
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Callable
 
@@ -38,16 +55,34 @@ from c2c.contract.census import Census
 
 from . import collectors
 from .cases import Cases, dictionary, run_position
-from .config import SimConfig
+from .config import FaultRates, SimConfig
 from .credit import summary as credit_summary
 from .faults import VERSIONED_HR, FaultLog, HR_RECORD_KEY, inject_malformed_lines, inject_row_faults, inject_text_faults
+from .ids import IdSeries
 from .model import CODES, DAY, NEVER, World, generate
 from .coverage import table_shapes
 from .outcomes import shape_counts
 from .tables import Lake, build_tables
 from .writer import Writer, extracted_at
 
-__all__ = ["SimConfig", "simulate", "ENUMS"]
+__all__ = ["SimConfig", "simulate", "block_sizes", "ENUMS"]
+
+# tables of the zone rather than of the business: written once, with the first block
+ZONE_TABLES = ("paymterm", "srsanalysisenums")
+# faults a profile gives as a number of rows per zone (the others are shares of the rows):
+# injected with the first block only, so that a zone has them as often whatever its blocks
+ZONE_FAULTS = ("orphan_reference", "unknown_currency", "malformed_csv_line", "missing_key", "unparseable_value")
+# the ground truth of each block, until it is merged into the zone's
+BLOCK_TRUTH = "_blocks"
+# the ground-truth files and the order of their rows (the order a zone of one block has)
+TRUTH_ORDER = {
+    "invoices": "company_code, invoice_id",
+    "events": "case_id, sequence",
+    "event_collectors": "case_id, event_rank",
+    "violations": "rule_id, company_code, invoice_id, detail",
+    "promises": "case_id, made_at, promise_source_id",
+    "faults": "fault_kind, source_system, source_table, source_record_id, file_path, line_number, column_name",
+}
 
 # enum labels as D365 exports them (srsanalysisenums); the project ships the same list as a seed
 ENUMS = [
@@ -80,43 +115,94 @@ Progress = Callable[[str], None]
 
 
 def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) -> dict:
-    """Write a landing zone and its ground truth under ``out``; returns the manifest."""
+    """Write a landing zone and its ground truth under ``out``; returns the manifest.
+
+    A zone of more than ``cfg.block_invoices`` invoices is simulated in blocks (see
+    ``_simulate_blocks``): its peak memory is that of one block, whatever the number of
+    invoices. A zone of at most ``cfg.block_invoices`` invoices is one block, written as the
+    simulator has always written it."""
+    if cfg.block_invoices <= 0:
+        raise ValueError(f"block_invoices must be a positive number of invoices, got {cfg.block_invoices}")
     out = Path(out)
     step = progress or (lambda _msg: None)
-    rng = np.random.default_rng([cfg.seed, 1])
-    step("simulating the business")
-    world = generate(cfg)
-    coll_rng = np.random.default_rng([cfg.seed, 3])
-    coll_plan = collectors.plan(world, coll_rng)
-    step("building the raw tables")
-    d, hr, keys = build_tables(world, rng)
-    table_shapes(world, d, hr, keys)
-    coll_counts = collectors.attribute(world, coll_plan, d, hr, keys, coll_rng)
-    if cfg.include_enum_table:
-        enums = pd.DataFrame(ENUMS, columns=["enumname", "enumitemvalue", "enumitemname", "enumitemlabel"])
-        enums["languageid"] = "en-us"
-        enums["recid"] = np.arange(1, len(enums) + 1)  # not in the contract; only used for lake stamping
-        Lake(rng).stamp(enums, np.full(len(enums), world.start_day * DAY - 600 * DAY))
-        d["srsanalysisenums"] = enums
-    tzs = [c.timezone for c in world.companies]
-    for obj, df in hr.items():
-        df["extracted_at"] = extracted_at(df["_change_ts"].to_numpy(np.int64), df["_company"].to_numpy(np.int64), tzs, rng)
-        if obj in VERSIONED_HR and len(df):
-            # an extract is a snapshot: two changes before the same extract give one row
-            key = HR_RECORD_KEY[obj]
-            df = df.sort_values(key + ["_change_ts"], kind="stable")
-            hr[obj] = df[~df.duplicated(key + ["extracted_at"], keep="last") & ~_same_extract(df, key)]
-    log = FaultLog()
-    rates = cfg.fault_rates
-    inject_row_faults(d, hr, rates, rng, keys, log)
-
-    for sub in ("d365", "highradius", "ground_truth"):
-        if (out / sub).exists():
-            shutil.rmtree(out / sub)
-    writer = Writer(out)
-    files: list[Path] = []
-    counts: dict[str, int] = {}
+    sizes = block_sizes(cfg.invoices, cfg.block_invoices)
+    if len(sizes) > 1:
+        return _simulate_blocks(cfg, out, sizes, step)
+    writer = None
     try:
+        block = _Block(cfg, cfg.fault_rates, IdSeries(), 0, step)
+        for sub in ("d365", "highradius", "ground_truth"):
+            if (out / sub).exists():
+                shutil.rmtree(out / sub)
+        writer = Writer(out)
+        manifest = block.write(out, out / "ground_truth", writer)
+        step("counting the shapes")
+        _write_shapes(block.world, out, manifest, writer.census)
+    finally:
+        if writer is not None:
+            writer.close()
+    return manifest
+
+
+def block_sizes(invoices: int, block_invoices: int) -> list[int]:
+    """Invoices of each block: as few blocks as hold ``block_invoices`` each, of equal sizes
+    (the first ones one invoice larger where the division leaves a remainder)."""
+    if block_invoices <= 0:
+        raise ValueError(f"block_invoices must be a positive number of invoices, got {block_invoices}")
+    k = max(1, -(-invoices // block_invoices))
+    return [invoices // k + (1 if b < invoices % k else 0) for b in range(k)]
+
+
+class _Block:
+    """One simulated world and its raw tables, faults injected, ready to be written.
+
+    ``block``: its position in the zone (0: the first; the first block carries the zone's
+    one-off tables, the enum table and the payment terms); ``ids``: the identifier series it
+    numbers from; ``as_of_floor``: the as-of day of the blocks simulated before it."""
+
+    def __init__(self, cfg: SimConfig, rates: FaultRates, ids: IdSeries, block: int, step: Progress,
+                 as_of_floor: int = 0):
+        self.cfg, self.rates = cfg, rates
+        rng = np.random.default_rng([cfg.seed, 1])
+        step("simulating the business")
+        world = generate(cfg, ids, as_of_floor)
+        coll_rng = np.random.default_rng([cfg.seed, 3])
+        coll_plan = collectors.plan(world, coll_rng)
+        step("building the raw tables")
+        d, hr, keys = build_tables(world, rng)
+        table_shapes(world, d, hr, keys)
+        coll_counts = collectors.attribute(world, coll_plan, d, hr, keys, coll_rng)
+        if block > 0:
+            for table in ZONE_TABLES:  # written once, with the first block
+                d.pop(table, None)
+        elif cfg.include_enum_table:
+            enums = pd.DataFrame(ENUMS, columns=["enumname", "enumitemvalue", "enumitemname", "enumitemlabel"])
+            enums["languageid"] = "en-us"
+            enums["recid"] = np.arange(1, len(enums) + 1)  # not in the contract; only used for lake stamping
+            Lake(rng).stamp(enums, np.full(len(enums), world.start_day * DAY - 600 * DAY))
+            d["srsanalysisenums"] = enums
+        tzs = [c.timezone for c in world.companies]
+        for obj, df in hr.items():
+            df["extracted_at"] = extracted_at(df["_change_ts"].to_numpy(np.int64), df["_company"].to_numpy(np.int64),
+                                              tzs, rng)
+            if obj in VERSIONED_HR and len(df):
+                # an extract is a snapshot: two changes before the same extract give one row
+                key = HR_RECORD_KEY[obj]
+                df = df.sort_values(key + ["_change_ts"], kind="stable")
+                hr[obj] = df[~df.duplicated(key + ["extracted_at"], keep="last") & ~_same_extract(df, key)]
+        log = FaultLog()
+        inject_row_faults(d, hr, rates, rng, keys, log, world.ids)
+        self.world, self.coll_plan, self.coll_counts, self.keys = world, coll_plan, coll_counts, keys
+        self.log, self.rng, self.d, self.hr, self.tzs, self.step = log, rng, d, hr, tzs, step
+
+    def write(self, out: Path, truth: Path, writer: Writer) -> dict:
+        """Writes the raw tables under ``out`` (with the writer's file suffix) and the ground
+        truth of the block in ``truth``, injects the faults that live in the files; returns the
+        block's manifest (without the census and the shapes)."""
+        step, world, d, hr = self.step, self.world, self.d, self.hr
+        self.d = self.hr = None
+        files: list[Path] = []
+        counts: dict[str, int] = {}
         # each table is handed over (popped) so that its memory is freed once it is written
         for table in writer.contract["d365"]:
             if table not in d:
@@ -127,26 +213,120 @@ def simulate(cfg: SimConfig, out: Path | str, progress: Progress | None = None) 
         for obj in writer.contract["highradius"]:
             step(f"writing highradius/{obj}")
             counts[f"highradius.{obj}"] = len(hr[obj])
-            files += writer.write_highradius(obj, hr.pop(obj), tzs, HR_RECORD_KEY[obj])
+            files += writer.write_highradius(obj, hr.pop(obj), self.tzs, HR_RECORD_KEY[obj])
         del d, hr
         gc.collect()
         step("writing the ground truth")  # while the last raw files are being written
-        truth = out / "ground_truth"
         truth.mkdir(parents=True, exist_ok=True)
-        cases = Cases(keys)
-        coll_summary, coll_inv = collectors.write_truth(world, coll_plan, truth, writer, coll_counts, cases)
-        shapes = _write_truth(world, keys, truth, writer, cases, coll_inv)
+        cases = Cases(self.keys)
+        coll_summary, coll_inv = collectors.write_truth(world, self.coll_plan, truth, writer, self.coll_counts, cases)
+        shapes = _write_truth(world, self.keys, truth, writer, cases, coll_inv)
         del cases, coll_inv
         writer.wait()
-        inject_text_faults(out, files, rates, cfg.seed, log)
-        inject_malformed_lines(out, files, rates.malformed_csv_line, rng, log)
-        manifest = _write_faults(world, log.frame(), truth, writer.con, counts, shapes)
+        inject_text_faults(out, files, self.rates, self.cfg.seed, self.log)
+        inject_malformed_lines(out, files, self.rates.malformed_csv_line, self.rng, self.log)
+        manifest = _write_faults(world, self.log.frame(), truth, writer.con, counts, shapes)
         manifest["collectors"] = coll_summary
-        step("counting the shapes")
-        _write_shapes(world, out, manifest, writer.census)
+        return manifest
+
+
+def _simulate_blocks(cfg: SimConfig, out: Path, sizes: list[int], step: Progress) -> dict:
+    """A zone of several blocks: each block is a world of its own (its customers, their
+    invoices and collectors over the whole window), simulated, written and freed before the
+    next. Its files end with ``_bNNNNN``; its identifiers continue the series of the blocks
+    before it (``IdSeries``); it draws from generators of its own (``block_seed``). The first
+    block carries the zone's one-off tables (``ZONE_TABLES``) and faults (``ZONE_FAULTS``). The
+    ground truth of each block is written apart, then merged by DuckDB into the zone's."""
+    for sub in ("d365", "highradius", "ground_truth"):
+        if (out / sub).exists():
+            shutil.rmtree(out / sub)
+    parts = out / "ground_truth" / BLOCK_TRUTH
+    zone_rates = cfg.fault_rates
+    ids = IdSeries()
+    writer = Writer(out)
+    manifests: list[dict] = []
+    shapes: dict[str, int] = {}
+    as_of: list[int] = []
+    try:
+        for b, n in enumerate(sizes):
+            step(f"block {b + 1} of {len(sizes)}: {n:,} invoices")
+            rates = zone_rates if b == 0 else replace(zone_rates, **{f: 0 for f in ZONE_FAULTS})
+            block = _Block(replace(cfg, invoices=n, seed=block_seed(cfg.seed, b)), rates, ids, b, step,
+                           max(as_of, default=0))
+            writer.suffix = f"_b{b:05d}"
+            manifests.append(block.write(out, parts / f"b{b:05d}", writer))
+            for name, rows in _shape_counts(block.world, manifests[-1]).items():
+                shapes[name] = shapes.get(name, 0) + rows
+            as_of.append(block.world.as_of_day)
+            del block
+            gc.collect()
+            ids.next_block()
+        if min(as_of) < max(as_of):  # the due-date events of an earlier block would stop short
+            raise RuntimeError(f"block {as_of.index(min(as_of)) + 1} ends its events on day {min(as_of)}, before the "
+                               f"zone's as-of day {max(as_of)}: simulate with larger blocks")
+        step("merging the ground truth")
+        _merge_truth(parts, out / "ground_truth", writer.con)
+        shutil.rmtree(parts)
+        manifest = _sum_manifests(manifests)
+        manifest["parameters"] = {**_parameters(cfg), "block_invoices": cfg.block_invoices, "blocks": len(sizes)}
+        counts = writer.census.frame()
+        manifest["enumerated_values"] = {k: int(v) for k, v in zip(counts["key"], counts["rows"])}
+        manifest["shapes"] = {k: int(v) for k, v in sorted(shapes.items())}
+        (out / "ground_truth" / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     finally:
         writer.close()
     return manifest
+
+
+def block_seed(seed: int, block: int) -> int:
+    """The seed block ``block`` of a zone simulates with: the zone's seed for the first block,
+    then one drawn from (seed, block)."""
+    if block == 0:
+        return seed
+    return int(np.random.SeedSequence([seed, block]).generate_state(1, np.uint32)[0])
+
+
+def _merge_truth(parts: Path, dest: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """Each ground-truth file of the zone from the blocks' files, rows in the order a zone of
+    one block has them; DuckDB sorts in bounded memory (spilling to disk)."""
+    con.execute(f"SET temp_directory = '{(parts / '_spill').as_posix()}'")
+    con.execute("SET memory_limit = '1GB'")
+    for name, order in TRUTH_ORDER.items():
+        files = sorted(parts.glob(f"b*/{name}.parquet"))
+        options = "FORMAT parquet" if name == "faults" else "FORMAT parquet, COMPRESSION zstd"
+        listed = ", ".join(f"'{f.as_posix()}'" for f in files)
+        con.execute(f"COPY (select * from read_parquet([{listed}]) order by {order}) "
+                    f"TO '{(dest / (name + '.parquet')).as_posix()}' ({options})")
+
+
+def _sum_manifests(manifests: list[dict]) -> dict:
+    """The blocks' manifests as one: counts added up, the as-of date the latest."""
+    out = manifests[0]
+    for m in manifests[1:]:
+        out = _add_counts(out, m)
+    out["as_of_date"] = max(m["as_of_date"] for m in manifests)
+    return out
+
+
+def _add_counts(a: dict, b: dict) -> dict:
+    """Two manifests (or parts of them) with their integer counts added up; other values from ``a``."""
+    out = dict(a)
+    for key, value in b.items():
+        if key not in out:
+            out[key] = value
+        elif isinstance(value, dict):
+            out[key] = _add_counts(out[key], value)
+        elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+            out[key] = int(out[key]) + int(value)
+    return out
+
+
+def _parameters(cfg: SimConfig) -> dict:
+    """The simulation parameters of the manifest (the block size where the zone has several blocks)."""
+    params = asdict(cfg)
+    params["start"] = cfg.start.isoformat()
+    del params["block_invoices"]
+    return params
 
 
 def _write_shapes(w: World, out: Path, manifest: dict, census: Census) -> None:
@@ -155,14 +335,19 @@ def _write_shapes(w: World, out: Path, manifest: dict, census: Census) -> None:
     ``world.shapes``."""
     counts = census.frame()
     manifest["enumerated_values"] = {k: int(v) for k, v in zip(counts["key"], counts["rows"])}
+    manifest["shapes"] = _shape_counts(w, manifest)
+    (out / "ground_truth" / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+def _shape_counts(w: World, manifest: dict) -> dict[str, int]:
+    """Rows of each shape: those the simulation steps recorded in ``world.shapes`` and the counts
+    the other steps report (outcomes, promises and disputes, credit limits, collectors), listed
+    under their step's name."""
     shapes = dict(w.shapes)
-    # the counts the other steps report (outcomes, promises and disputes, credit limits,
-    # collectors) are shapes too: listed under their step's name
     for step_name in ("outcome_shapes", "promises_and_disputes", "credit_limits", "collectors"):
         for name, rows in _flat_counts(manifest.get(step_name, {})).items():
             shapes[f"{step_name}.{name}"] = rows
-    manifest["shapes"] = {k: int(v) for k, v in sorted(shapes.items())}
-    (out / "ground_truth" / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return {k: int(v) for k, v in sorted(shapes.items())}
 
 
 def _flat_counts(counts: dict, prefix: str = "") -> dict[str, int]:
@@ -264,11 +449,9 @@ def _write_faults(w: World, faults: pd.DataFrame, dest: Path, con: duckdb.DuckDB
     finally:
         con.unregister("faults")
     dev = w.deviations
-    cfg = asdict(w.cfg)
-    cfg["start"] = w.cfg.start.isoformat()
     return {
         "generator": "c2c simulate",
-        "parameters": cfg,
+        "parameters": _parameters(w.cfg),
         "window": {"start_date": str(np.datetime64(w.start_day, "D")), "end_date_exclusive": str(np.datetime64(w.end_day, "D"))},
         "as_of_date": str(np.datetime64(w.as_of_day, "D")),
         "counts": {"invoices": int(len(w.inv["company"])), "events": int(len(w.events)), "violations": int(len(dev)),

@@ -161,7 +161,8 @@ def plan(w: World, rng: np.random.Generator) -> CollectorPlan:
         new_role += ["manager"] * k
         managers[ci] = np.arange(first, first + k)
     names, users = person_names(rng, len(new_comp))
-    users = np.array([f"{u[:-3]}{n_before + i:03d}" for i, u in enumerate(users)], dtype=object)
+    users = np.array([f"{u[:-3]}{k:03d}" for k, u in zip(w.ids.numbers("worker", len(new_comp), n_before), users)],
+                     dtype=object)
     wk["company"] = np.concatenate([wk["company"], np.array(new_comp, dtype=np.int64)])
     wk["role"] = np.concatenate([wk["role"], np.array(new_role, dtype=object)])
     wk["name"] = np.concatenate([wk["name"], names])
@@ -251,7 +252,7 @@ def attribute(w: World, p: CollectorPlan, d: dict[str, pd.DataFrame], hr: dict[s
     hr_comp = np.array([c.collections_system == "HIGHRADIUS" for c in w.companies])
     ever = np.unique(p.worker[hr_comp[w.cust["company"][p.cust]]])
     coll_id = np.full(len(users), None, dtype=object)
-    coll_id[ever] = pd.Series(np.arange(1, len(ever) + 1)).map(lambda k: f"COL{k:04d}").to_numpy()
+    coll_id[ever] = pd.Series(w.ids.numbers("COL", len(ever))).map(lambda k: f"COL{k:04d}").to_numpy()
     never_before = w.start_day * DAY - 200 * DAY
     hr["hr_collector"] = pd.DataFrame({  # HighRadius keeps the collectors who left
         "collector_id": coll_id[ever], "collector_name": w.workers["name"][ever],
@@ -346,7 +347,7 @@ def _actor_names(w: World, p: CollectorPlan) -> np.ndarray:
     hr_comp = np.array([c.collections_system == "HIGHRADIUS" for c in w.companies])
     hr_ever = np.unique(p.worker[hr_comp[w.cust["company"][p.cust]]])
     coll_id = np.full(len(w.workers["user"]), None, dtype=object)
-    coll_id[hr_ever] = [f"COL{k:04d}" for k in range(1, len(hr_ever) + 1)]
+    coll_id[hr_ever] = [f"COL{k:04d}" for k in w.ids.numbers("COL", len(hr_ever))]
     return np.concatenate([w.workers["user"].astype(object), coll_id])
 
 

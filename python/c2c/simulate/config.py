@@ -81,6 +81,13 @@ class SimConfig:
     companies: tuple[Company, ...] = DEFAULT_COMPANIES
     policy: DunningPolicy = field(default_factory=DunningPolicy)
     include_enum_table: bool = True
+    # invoices simulated and written together: a larger zone is simulated block by block (see
+    # ``simulate``), so that its memory does not grow with the number of invoices
+    block_invoices: int = 200_000
+
+    def __post_init__(self) -> None:
+        if self.block_invoices <= 0:
+            raise ValueError(f"block_invoices must be a positive number of invoices, got {self.block_invoices}")
 
     @property
     def fault_rates(self) -> FaultRates:

@@ -119,7 +119,7 @@ def _abandoned_drafts(w: World, d: dict[str, pd.DataFrame]) -> None:
     k = max(1, int(round(ABANDONED_DRAFT_RATE * n_posted)))
     base = src.iloc[rng.choice(len(src), size=k, replace=True)].copy()
     created = (w.start_day * DAY + (rng.random(k) * (w.end_ts - w.start_day * DAY - DAY))).astype(np.int64)
-    base["recid"] = _recids(len(src) + k, 6)[len(src):]
+    base["recid"] = _recids(len(src) + k, 6, w.ids)[len(src):]
     base["invoiceid"] = None
     base["posted"] = pd.array(np.zeros(k), dtype="int32")
     base["createddatetime"] = created
@@ -152,20 +152,20 @@ def _activity_shapes(w: World, d: dict[str, pd.DataFrame], keys: dict) -> None:
     collector = w.cust["collector"][inv["cust"][cand]]
     comp_code = np.array([c.code for c in w.companies], dtype=object)
     na = len(act)
-    recid = _recids(na + k, 18)[na:]
+    recid = _recids(na + k, 18, w.ids)[na:]
     lake = Lake(rng)
     planned = lake.stamp(frame({
         "recid": recid, "dataareaid": comp_code[inv["company"][cand]],
-        "activitynumber": _fmt("ACT-", np.arange(na + 1, na + k + 1), 8),
+        "activitynumber": _fmt("ACT-", w.ids.numbers("ACT-", k, na + 1), 8),
         "category": pd.array(np.zeros(k), dtype="int32"), "typeid": "Call", "purpose": "Follow-up call",
         "startdatetime": start, "actualenddatetime": NEVER, "closed": pd.array(np.zeros(k), dtype="int32"),
-        "responsibleworker": _recids(len(wk["company"]), 2)[collector], "createddatetime": planned_at,
+        "responsibleworker": _recids(len(wk["company"]), 2, w.ids)[collector], "createddatetime": planned_at,
         "createdby": wk["user"][collector]}), planned_at)
     d["smmactivities"] = pd.concat([act, planned], ignore_index=True)
     links = d["custcollectionslinkactivitiescusttrans"]
     nl = len(links)
     d["custcollectionslinkactivitiescusttrans"] = pd.concat([links, lake.stamp(frame({
-        "recid": _recids(nl + k, 19)[nl:], "dataareaid": comp_code[inv["company"][cand]], "primaryrecid": recid,
+        "recid": _recids(nl + k, 19, w.ids)[nl:], "dataareaid": comp_code[inv["company"][cand]], "primaryrecid": recid,
         "refrecid": keys["ct_inv_recid"][cand]}), planned_at)], ignore_index=True)
     w.shapes["d365.smmactivities.planned_call_not_made"] = int(k)
 
@@ -209,7 +209,7 @@ def _hr_tasks_and_escalations(w: World, hr: dict[str, pd.DataFrame], keys: dict)
     na, k = len(act), len(a_inv)
     done = a_ts + (HOUR + rng.random(k) * 3 * DAY).astype(np.int64)
     new = frame({
-        "activity_id": _fmt("ACT", np.arange(na + 1, na + k + 1), 10), "company_code": comp, "customer_number": acc,
+        "activity_id": _fmt("ACT", w.ids.numbers("ACT", k, na + 1), 10), "company_code": comp, "customer_number": acc,
         "invoice_number": keys["inv_id"][a_inv], "activity_type": a_type, "outcome_code": a_out,
         "collector_id": [coll.get((c, a)) for c, a in zip(comp, acc)], "created_at": a_ts,
         "completed_at": np.where(done < w.end_ts, done, NEVER), "_company": inv["company"][a_inv], "_change_ts": a_ts})

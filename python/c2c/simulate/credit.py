@@ -24,6 +24,7 @@ import pandas as pd
 
 from .model import DAY, HOUR, NEVER, World, stable_lexsort
 from .frames import frame
+from .ids import IdSeries
 
 NEVER_DAY = NEVER // DAY
 # D365 journal statuses (CredManCreditLimitAdjStatus)
@@ -208,7 +209,7 @@ def summary(w: World) -> dict[str, int]:
 
 def credit_tables(w: World, lake, rng: np.random.Generator, d: dict, hr: dict, comp_code: np.ndarray,
                   d365_requester: np.ndarray, hr_requester: np.ndarray, approver_user: np.ndarray,
-                  recids, fmt) -> None:
+                  recids, fmt, ids: IdSeries) -> None:
     """The credit-limit tables: D365 adjustment journals and their workflow, HighRadius reviews,
     and a new version of the customer master (``custtable``, ``hr_customer``) at each change.
     ``d365_requester`` / ``hr_requester`` / ``approver_user``: one entry per review."""
@@ -218,7 +219,7 @@ def credit_tables(w: World, lake, rng: np.random.Generator, d: dict, hr: dict, c
     fsel = np.flatnonzero(~cr["is_hr"])
     nr = len(fsel)
     adj_recid = recids(nr, 20)
-    journal_id = fmt("CLA-", np.arange(1, nr + 1), 8)
+    journal_id = fmt("CLA-", ids.numbers("CLA-", nr), 8)
     status = cr["d365_status"][fsel]
     req_ts = cr["requested_ts"][fsel]
     dec = cr["decided_ts"][fsel]
@@ -276,7 +277,7 @@ def credit_tables(w: World, lake, rng: np.random.Generator, d: dict, hr: dict, c
 
     # ------------------------------------------------------------- HighRadius
     rh_ = np.flatnonzero(cr["is_hr"])
-    rv_id = fmt("CRV", np.arange(1, len(rh_) + 1), 8)
+    rv_id = fmt("CRV", ids.numbers("CRV", len(rh_)), 8)
     rv_dec = cr["decided_ts"][rh_]
     acc_cur = np.array([c.currency for c in w.companies], dtype=object)
     rv_base = frame({

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .config import FaultRates
+from .ids import IdSeries
 from .model import DAY, HOUR, NEVER
 
 # how a HighRadius record is identified in quarantine and in the ground truth
@@ -83,12 +84,13 @@ def _latest(df: pd.DataFrame, key: list[str], order: str) -> np.ndarray:
 
 
 def inject_row_faults(d: dict[str, pd.DataFrame], hr: dict[str, pd.DataFrame], rates: FaultRates,
-                      rng: np.random.Generator, keys: dict, log: FaultLog) -> None:
-    """Faults that live in the rows (everything but malformed CSV lines)."""
+                      rng: np.random.Generator, keys: dict, log: FaultLog, ids: IdSeries | None = None) -> None:
+    """Faults that live in the rows (everything but malformed CSV lines); ``ids``: the identifier
+    series the new records' recids continue (a block of a larger zone)."""
     # --- soft deletes: records created in D365 and deleted later (not events, not quarantined)
     n_del = int(round(rates.soft_delete * len(keys["inv_id"])))
     if n_del:
-        _soft_deletes(d, rng, keys, n_del, log)
+        _soft_deletes(d, rng, keys, n_del, log, ids or IdSeries())
     # --- 1900-01-01 in optional date columns
     for table, col in (("custcollectionletterjour", "printdate"), ("credmancreditlimitadjtrans", "fromdate"),
                        ("ledgerjournaltrans", "transdate"), ("custtable", "modifieddatetime")):
@@ -152,14 +154,15 @@ def inject_row_faults(d: dict[str, pd.DataFrame], hr: dict[str, pd.DataFrame], r
                     detail="timestamps carry another UTC offset than the tenant's")
 
 
-def _soft_deletes(d: dict[str, pd.DataFrame], rng: np.random.Generator, keys: dict, n: int, log: FaultLog) -> None:
+def _soft_deletes(d: dict[str, pd.DataFrame], rng: np.random.Generator, keys: dict, n: int, log: FaultLog,
+                  ids: IdSeries) -> None:
     for table in ("custinvoicetable", "smmactivities", "custdisputehistory"):
         src = d[table]
         if not len(src):
             continue
         take = src.iloc[np.sort(rng.choice(len(src), size=min(n, len(src)), replace=False))].copy()
         take["recid"] = 9_000_000_000_000 + {"custinvoicetable": 1, "smmactivities": 2, "custdisputehistory": 3}[table] * 10**9 \
-            + np.arange(len(take))
+            + ids.numbers(f"soft_delete:{table}", len(take), 0)
         if table == "custinvoicetable":
             take["invoiceid"] = None
             take["posted"] = 0
@@ -171,7 +174,8 @@ def _soft_deletes(d: dict[str, pd.DataFrame], rng: np.random.Generator, keys: di
         log.add("soft_delete", "d365", table, take["recid"], "removed", detail="record deleted in D365 (isdelete = 1)")
         if table == "smmactivities":
             link = d["custcollectionslinkactivitiescusttrans"]
-            lk = pd.DataFrame({"recid": 9_100_000_000_000 + np.arange(len(take)), "dataareaid": take["dataareaid"].to_numpy(),
+            lk = pd.DataFrame({"recid": 9_100_000_000_000 + ids.numbers("soft_delete:link", len(take), 0),
+                               "dataareaid": take["dataareaid"].to_numpy(),
                                "primaryrecid": take["recid"].to_numpy(),
                                "refrecid": rng.choice(keys["ct_inv_recid"], len(take))})
             for c in ("sinkmodifiedon", "isdelete", "versionnumber"):

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .config import RULES, Company, SimConfig
+from .ids import IdSeries
 from .names import customer_names, person_names
 
 DAY = 86_400
@@ -76,6 +77,7 @@ class World:
     as_of_day: int = 0
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
     shapes: dict[str, int] = field(default_factory=dict)  # rows per simulated shape, for the summary
+    ids: IdSeries = field(default_factory=IdSeries)  # identifier series (continued across blocks)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -172,7 +174,11 @@ def pick(rng: np.random.Generator, eligible: np.ndarray, rate: float, minimum: i
 
 
 # ----------------------------------------------------------------------------- generation
-def generate(cfg: SimConfig) -> World:
+def generate(cfg: SimConfig, ids: IdSeries | None = None, as_of_floor: int = 0) -> World:
+    """The simulated world of ``cfg``; ``ids``: the identifier series to number it from (a
+    block of a larger zone continues the series of the blocks before it); ``as_of_floor``: the
+    earliest as-of day (the as-of day of the blocks simulated before)."""
+    ids = ids if ids is not None else IdSeries()
     rng = np.random.default_rng(cfg.seed)
     companies = cfg.companies
     clock = Clock(companies)
@@ -220,7 +226,7 @@ def generate(cfg: SimConfig) -> World:
     c_num = np.zeros(n_cust, dtype=np.int64)
     for ci in range(ncomp):
         m = c_comp == ci
-        c_num[m] = np.arange(1, m.sum() + 1) * 3 + 1000
+        c_num[m] = ids.numbers(f"customer:{ci}", int(m.sum())) * 3 + 1000
     c_account = np.array([f"{companies[ci].account_prefix}-{num:06d}" for ci, num in zip(c_comp, c_num)], dtype=object)
     c_risk = np.array(["LOW", "MEDIUM", "HIGH"], dtype=object)[np.minimum(2, (c_beh >= 2).astype(int) + (c_beh == 4).astype(int))]
 
@@ -232,7 +238,7 @@ def generate(cfg: SimConfig) -> World:
     w_role = np.concatenate([np.full(coll_per_comp.sum(), "collector", dtype=object),
                              np.full(clerks_per_comp.sum(), "clerk", dtype=object),
                              np.full(ncomp, "approver", dtype=object)])
-    w_name, w_user = person_names(rng, len(w_comp))
+    w_name, w_user = person_names(rng, len(w_comp), ids.numbers("worker", len(w_comp), 0))
     workers = {"company": w_comp, "role": w_role, "name": w_name, "user": w_user}
     c_collector = np.zeros(n_cust, dtype=np.int64)
     for ci in range(ncomp):
@@ -272,7 +278,7 @@ def generate(cfg: SimConfig) -> World:
     seq = np.zeros(n_inv, dtype=np.int64)
     for ci in range(ncomp):
         m = i_comp == ci
-        seq[m] = np.arange(1, m.sum() + 1)
+        seq[m] = ids.numbers(f"invoice:{ci}", int(m.sum()))
     clerk = np.empty(n_inv, dtype=np.int64)
     for ci in range(ncomp):
         m = i_comp == ci
@@ -650,7 +656,7 @@ def generate(cfg: SimConfig) -> World:
     world = World(cfg=cfg, start_day=start_day, end_day=end_day, end_ts=end_ts, companies=companies, cust=cust,
                   workers=workers, inv=inv, letters=letters, reminders=reminders, calls=calls, disputes=disputes,
                   promises=promises, credit_reviews=credit_reviews, credit_notes=credit_notes, payments=payments,
-                  allocations=allocations, deviations=dev)
+                  allocations=allocations, deviations=dev, ids=ids)
     from .coverage import interest_notes  # noqa: PLC0415 - the step module imports this one
     interest_notes(world)
     # the real-ledger shapes, each a step of its own: settlement shapes and outcomes first (the
@@ -660,6 +666,7 @@ def generate(cfg: SimConfig) -> World:
     reshape(world, rng)
     from .credit import extend_credit_history  # credit limits over time (imports this module)
     extend_credit_history(world)
+    world.as_of_day = as_of_floor
     world.events = build_events(world)
     return world
 
@@ -724,8 +731,9 @@ def build_events(w: World) -> pd.DataFrame:
                            else np.array([CODE_IDX[c] for c in p[2]], dtype=np.int64) if len(p[2]) < 1000
                            else pd.Series(p[2]).map(CODE_IDX).to_numpy(np.int64) for p in parts])
     assert (ts < w.end_ts).all(), "an event after the end of the simulated window"
-    # as-of date: the latest source event date; DUE_DATE_PASSED is derived up to it
-    w.as_of_day = int(ts.max() // DAY)
+    # as-of date: the latest source event date (of the zone: not before ``w.as_of_day``, the
+    # as-of date of the blocks simulated before); DUE_DATE_PASSED is derived up to it
+    w.as_of_day = max(int(ts.max() // DAY), w.as_of_day)
     ddp_ts = (inv["due_day"] + 1) * DAY
     ddp = ((inv["due_day"] + 1) <= w.as_of_day) & (inv["settled_ts"] > ddp_ts) & (inv["outcome_wo_ts"] > ddp_ts)
     idx = np.concatenate([idx, all_inv[ddp]])

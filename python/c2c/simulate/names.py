@@ -55,10 +55,12 @@ def customer_names(rng: np.random.Generator, companies: np.ndarray) -> np.ndarra
     return out
 
 
-def person_names(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(display names, user ids) for n workers; user ids are unique."""
+def person_names(rng: np.random.Generator, n: int, numbers: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(display names, user ids) for n workers; user ids are unique (``numbers``: the number each
+    user id ends with, default 0 to n - 1)."""
+    numbers = np.arange(n) if numbers is None else numbers
     first = FIRST_NAMES[rng.integers(0, len(FIRST_NAMES), n)]
     last = LAST_NAMES[rng.integers(0, len(LAST_NAMES), n)]
     names = np.array([f"{f} {l}" for f, l in zip(first, last)], dtype=object)
-    users = np.array([f"{f[0].lower()}{l.lower()[:6]}{i:03d}" for i, (f, l) in enumerate(zip(first, last))], dtype=object)
+    users = np.array([f"{f[0].lower()}{l.lower()[:6]}{i:03d}" for i, f, l in zip(numbers, first, last)], dtype=object)
     return names, users

@@ -239,7 +239,7 @@ def general_journal_offsets(w: World, lake, comp_code: np.ndarray, i_acc: np.nda
     settled = gj["settle_ts"] < NEVER
     ct = lake.stamp(frame({
         "recid": recid, "dataareaid": comp_code[i_comp[g]], "accountnum": i_acc[g], "invoice": None,
-        "voucher": np.array([f"VGJ{k:09d}" for k in range(1, len(g) + 1)], dtype=object),
+        "voucher": np.array([f"VGJ{k:09d}" for k in w.ids.numbers("VGJ", len(g))], dtype=object),
         "transdate": gj["posted_ts"] // DAY, "duedate": never_day, "transtype": 36,
         "amountcur": -gj["amount"] / 100.0, "amountmst": -np.round(gj["amount"] * rate[g]) / 100.0,
         "settleamountcur": np.where(settled, -gj["amount"] / 100.0, 0.0), "currencycode": w.inv["currency"][g],

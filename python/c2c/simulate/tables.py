@@ -17,6 +17,7 @@ import pandas as pd
 
 from .credit import credit_tables
 from .frames import frame
+from .ids import IdSeries
 from .model import DAY, HOUR, NEVER, PAYMENT_TERMS, SEGMENTS, World
 from .outcomes import general_journal_offsets
 
@@ -24,8 +25,10 @@ NEVER_DAY = NEVER // DAY
 RECID_BASE = 5_637_144_576
 
 
-def _recids(n: int, table_no: int) -> np.ndarray:
-    return RECID_BASE + table_no * 100_000_000 + np.arange(n, dtype=np.int64)
+def _recids(n: int, table_no: int, ids: IdSeries | None = None) -> np.ndarray:
+    """The first ``n`` recids of a table in the block (``ids``: the series continued across blocks)."""
+    local = np.arange(n, dtype=np.int64)
+    return RECID_BASE + table_no * 100_000_000 + (local if ids is None else ids.shift(f"recid:{table_no}", local))
 
 
 def _fmt(prefix, nums: np.ndarray, width: int) -> np.ndarray:
@@ -60,6 +63,11 @@ class Lake:
 def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], dict]:
     """Returns (d365 tables, highradius objects, keys) where keys holds the ids other steps need."""
     lake = Lake(rng)
+    ids = w.ids
+
+    def recids(n: int, table_no: int) -> np.ndarray:
+        return _recids(n, table_no, ids)
+
     comps = w.companies
     comp_code = np.array([c.code for c in comps], dtype=object)
     is_hr_comp = np.array([c.collections_system == "HIGHRADIUS" for c in comps])
@@ -71,29 +79,29 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     hr: dict[str, pd.DataFrame] = {}
 
     # ------------------------------------------------------------------ parties, workers, customers
-    party_recid = _recids(n_cust + n_w, 1)
+    party_recid = recids(n_cust + n_w, 1)
     cust_party = party_recid[:n_cust]
     w_party = party_recid[n_cust:]
     d["dirpartytable"] = lake.stamp(frame({
         "recid": party_recid,
         "name": np.concatenate([cust["name"], wk["name"]]),
-        "partynumber": _fmt("P", np.arange(1, n_cust + n_w + 1), 9),
+        "partynumber": _fmt("P", ids.numbers("P", n_cust + n_w), 9),
     }), np.concatenate([cust["created_ts"], np.full(n_w, w.start_day * DAY - 400 * DAY)]))
-    w_recid = _recids(n_w, 2)
+    w_recid = recids(n_w, 2)
     d["hcmworker"] = lake.stamp(frame({
-        "recid": w_recid, "person": w_party, "personnelnumber": _fmt("W", np.arange(1, n_w + 1), 6),
+        "recid": w_recid, "person": w_party, "personnelnumber": _fmt("W", ids.numbers("W", n_w), 6),
     }), np.full(n_w, w.start_day * DAY - 400 * DAY))
     w_user = wk["user"]
     terms_ids = np.array([t[0] for t in PAYMENT_TERMS], dtype=object)
     pt_rows = [(ci, t) for ci in range(len(comps)) for t in range(len(PAYMENT_TERMS))]
     d["paymterm"] = lake.stamp(frame({
-        "recid": _recids(len(pt_rows), 3),
+        "recid": recids(len(pt_rows), 3),
         "dataareaid": [comp_code[ci] for ci, _ in pt_rows],
         "paymtermid": [PAYMENT_TERMS[t][0] for _, t in pt_rows],
         "description": [PAYMENT_TERMS[t][2] for _, t in pt_rows],
         "numofdays": pd.array([PAYMENT_TERMS[t][1] for _, t in pt_rows], dtype="int32"),
     }), np.full(len(pt_rows), w.start_day * DAY - 500 * DAY))
-    cust_recid = _recids(n_cust, 4)
+    cust_recid = recids(n_cust, 4)
     d["custtable"] = lake.stamp(frame({
         "recid": cust_recid, "dataareaid": comp_code[cust["company"]], "accountnum": cust["account"],
         "party": cust_party, "custgroup": np.where(cust["segment"] == 3, "PUB", np.where(cust["segment"] == 0, "KEY", "STD")),
@@ -102,7 +110,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
         "blocked": pd.array(cust["blocked"], dtype="int32"),
         "createddatetime": cust["created_ts"], "modifieddatetime": cust["created_ts"] + 3 * DAY,
     }), cust["created_ts"] + 3 * DAY)
-    davc_recid = _recids(n_cust, 5)
+    davc_recid = recids(n_cust, 5)
     d["dimensionattributevaluecombination"] = lake.stamp(frame({
         "recid": davc_recid, "displayvalue": cust["account"]}), cust["created_ts"])
 
@@ -116,7 +124,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     amt = inv["amount"] / 100.0
     amt_mst = np.round(inv["amount"] * rate) / 100.0
     dr = np.flatnonzero(inv["has_draft"])
-    dr_recid = _recids(len(dr), 6)
+    dr_recid = recids(len(dr), 6)
     drafts_v1 = frame({"recid": dr_recid, "dataareaid": comp_code[i_comp[dr]], "invoiceid": None,
                               "invoiceaccount": i_acc[dr], "createddatetime": inv["created_ts"][dr],
                               "createdby": clerk_user[dr], "posted": pd.array(np.zeros(len(dr)), dtype="int32")})
@@ -129,11 +137,11 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
 
     cn = w.credit_notes
     n_cn = len(cn["inv"])
-    cn_id = _fmt("CCN-", np.arange(1, n_cn + 1), 8)
+    cn_id = _fmt("CCN-", ids.numbers("CCN-", n_cn), 8)
     cn_inv = cn["inv"]
-    jour_recid = _recids(n_inv + n_cn, 7)
-    voucher_inv = _fmt("VINV", np.arange(1, n_inv + 1), 9)
-    voucher_cn = _fmt("VCCN", np.arange(1, n_cn + 1), 9)
+    jour_recid = recids(n_inv + n_cn, 7)
+    voucher_inv = _fmt("VINV", ids.numbers("VINV", n_inv), 9)
+    voucher_cn = _fmt("VCCN", ids.numbers("VCCN", n_cn), 9)
     d["custinvoicejour"] = lake.stamp(frame({
         "recid": jour_recid,
         "dataareaid": np.concatenate([comp_code[i_comp], comp_code[i_comp[cn_inv]]]),
@@ -157,13 +165,13 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     npay = len(pay["company"])
     posted_pay = np.flatnonzero(pay["posted_ts"] < NEVER)
     wo = np.flatnonzero(inv["wo_ts"] < NEVER)
-    ct_inv_recid = _recids(n_inv, 8)
-    ct_cn_recid = _recids(n_cn, 9)
+    ct_inv_recid = recids(n_inv, 8)
+    ct_cn_recid = recids(n_cn, 9)
     ct_pay_recid = np.full(npay, -1, dtype=np.int64)
-    ct_pay_recid[posted_pay] = _recids(len(posted_pay), 10)
-    ct_wo_recid = _recids(len(wo), 11)
-    pay_voucher = _fmt("VPAY", np.arange(1, npay + 1), 9)
-    wo_voucher = _fmt("VWO", np.arange(1, len(wo) + 1), 9)
+    ct_pay_recid[posted_pay] = recids(len(posted_pay), 10)
+    ct_wo_recid = recids(len(wo), 11)
+    pay_voucher = _fmt("VPAY", ids.numbers("VPAY", npay), 9)
+    wo_voucher = _fmt("VWO", ids.numbers("VWO", len(wo)), 9)
     pay_rate = rate[al["inv"]]
     # settlements: (invoice, other custtrans recid, amount cents, time, transdate)
     al_ok = al["settle_ts"] < NEVER
@@ -172,7 +180,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     s_other = np.concatenate([ct_pay_recid[al["pay"][al_ok]], ct_cn_recid[cn_ok], ct_wo_recid])
     s_amt = np.concatenate([al["amount"][al_ok], cn["amount"][cn_ok], inv["wo_amount"][wo]])
     s_ts = np.concatenate([al["settle_ts"][al_ok], cn["settle_ts"][cn_ok], inv["wo_ts"][wo] + 30])
-    g_inv, g_other, g_amt, g_ts, ct_gj = general_journal_offsets(w, lake, comp_code, i_acc, rate, clerk_user, _recids)
+    g_inv, g_other, g_amt, g_ts, ct_gj = general_journal_offsets(w, lake, comp_code, i_acc, rate, clerk_user, recids)
     s_inv, s_other, s_amt, s_ts = (np.concatenate(p) for p in ((s_inv, g_inv), (s_other, g_other), (s_amt, g_amt), (s_ts, g_ts)))
     settled_cents = np.bincount(s_inv, weights=s_amt, minlength=n_inv).astype(np.int64)
     last_settle = np.full(n_inv, -1, dtype=np.int64)
@@ -236,7 +244,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
 
     ns = len(s_inv)
     s_rate = rate[s_inv]
-    s_recid = _recids(2 * ns, 12)
+    s_recid = recids(2 * ns, 12)
     inv_recid_of = ct_inv_recid[s_inv]
     d["custsettlement"] = lake.stamp(frame({
         "recid": s_recid, "dataareaid": np.concatenate([comp_code[i_comp[s_inv]]] * 2),
@@ -254,10 +262,10 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     jp = np.flatnonzero(in_d365)
     j_created = np.where(pay_hr[jp], pay["posted_ts"][jp] - 120, pay["recv_ts"][jp])
     j_posted = pay["posted_ts"][jp] < NEVER
-    journalnum = _fmt("APJ-", np.arange(1, len(jp) + 1), 8)
+    journalnum = _fmt("APJ-", ids.numbers("APJ-", len(jp)), 8)
     first_inv = _first_alloc_inv(al, npay)
     lj_v1 = frame({
-        "recid": _recids(len(jp), 13), "dataareaid": comp_code[pay["company"][jp]], "journalnum": journalnum,
+        "recid": recids(len(jp), 13), "dataareaid": comp_code[pay["company"][jp]], "journalnum": journalnum,
         "journaltype": 7, "posted": 0, "posteddatetime": NEVER, "createddatetime": j_created,
         "createdby": w_user[inv["clerk"][first_inv[jp]]]})
     lj_v2 = lj_v1[j_posted].copy()
@@ -271,7 +279,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     d["ledgerjournaltable"] = lj
     marked = pay["marked_invoice"][jp]
     d["ledgerjournaltrans"] = lake.stamp(frame({
-        "recid": _recids(len(jp), 14), "dataareaid": comp_code[pay["company"][jp]], "journalnum": journalnum,
+        "recid": recids(len(jp), 14), "dataareaid": comp_code[pay["company"][jp]], "journalnum": journalnum,
         "linenum": 1.0, "voucher": pay_voucher[jp], "transdate": pay["recv_ts"][jp] // DAY,
         "accounttype": pd.array(np.ones(len(jp)), dtype="int32"), "ledgerdimension": davc_recid[pay["cust"][jp]],
         "amountcurcredit": pay["amount"][jp] / 100.0, "amountcurdebit": 0.0, "currencycode": pay["currency"][jp],
@@ -291,8 +299,8 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     l_final = np.concatenate([np.full(len(li), 2), np.where(rng.random(n_noise) < 0.6, 3, 0)])
     l_channel = np.concatenate([lt["channel"][li], lt["channel"][noise_src]])
     nl = len(l_inv)
-    letter_recid = _recids(nl, 15)
-    letter_num = _fmt("CL-", np.arange(1, nl + 1), 8)
+    letter_recid = recids(nl, 15)
+    letter_num = _fmt("CL-", ids.numbers("CL-", nl), 8)
     printed = (l_channel == "POST") & (l_final == 2)
     ccl_v1 = frame({
         "recid": letter_recid, "dataareaid": comp_code[i_comp[l_inv]], "collectionletternum": letter_num,
@@ -310,7 +318,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     d["custcollectionletterjour"] = ccl
     remain = (inv["amount"][l_inv] - 0) / 100.0
     d["custcollectionlettertrans"] = lake.stamp(frame({
-        "recid": _recids(nl, 16), "dataareaid": comp_code[i_comp[l_inv]], "collectionletternum": letter_num,
+        "recid": recids(nl, 16), "dataareaid": comp_code[i_comp[l_inv]], "collectionletternum": letter_num,
         "custtransid": ct_inv_recid[l_inv], "invoice": inv_id[l_inv],
         "collectionlettercode": pd.array(l_level, dtype="int32"), "duedate": inv["due_day"][l_inv],
         "remainamount": remain, "transdate": inv["post_day"][l_inv]}), l_ts)
@@ -333,7 +341,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     h_inv = np.concatenate([r[0] for r in rows]).astype(np.int64)
     h_status = np.concatenate([np.broadcast_to(r[1], len(r[0])) for r in rows]).astype(np.int32)
     h_ts = np.concatenate([r[2] for r in rows])
-    h_recid = _recids(len(h_inv), 17)
+    h_recid = recids(len(h_inv), 17)
     promise_recid = np.zeros(len(pr["inv"]), dtype=np.int64)
     promise_recid[psel] = h_recid[len(dsel) + len(rs):len(dsel) + len(rs) + len(psel)]
     d["custdisputehistory"] = lake.stamp(frame({
@@ -353,15 +361,16 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     a_type = np.concatenate([np.full(len(csel), "Call"), np.full(len(rsel), "Reminder"), np.full(len(emails), "Email")]).astype(object)
     a_purpose = np.where(a_type == "Call", "Collections call", np.where(a_type == "Reminder", "Payment reminder", "Statement sent"))
     na = len(a_inv)
-    act_recid = _recids(na, 18)
+    act_recid = recids(na, 18)
     d["smmactivities"] = lake.stamp(frame({
-        "recid": act_recid, "dataareaid": comp_code[i_comp[a_inv]], "activitynumber": _fmt("ACT-", np.arange(1, na + 1), 8),
+        "recid": act_recid, "dataareaid": comp_code[i_comp[a_inv]],
+        "activitynumber": _fmt("ACT-", ids.numbers("ACT-", na), 8),
         "category": pd.array(np.where(a_type == "Call", 2, 1), dtype="int32"), "typeid": a_type, "purpose": a_purpose,
         "startdatetime": a_ts, "actualenddatetime": a_ts + 120 + (rng.random(na) * 900).astype(np.int64),
         "closed": pd.array(np.ones(na), dtype="int32"), "responsibleworker": collector_recid[a_inv],
         "createddatetime": a_ts, "createdby": collector_user[a_inv]}), a_ts + 1200)
     d["custcollectionslinkactivitiescusttrans"] = lake.stamp(frame({
-        "recid": _recids(na, 19), "dataareaid": comp_code[i_comp[a_inv]], "primaryrecid": act_recid,
+        "recid": recids(na, 19), "dataareaid": comp_code[i_comp[a_inv]], "primaryrecid": act_recid,
         "refrecid": ct_inv_recid[a_inv]}), a_ts + 1200)
 
     # ------------------------------------------------------------------ HighRadius companies
@@ -369,7 +378,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     hr_cust = np.flatnonzero(is_hr_comp[cust["company"]])
     collectors = np.unique(cust["collector"][hr_cust])
     coll_id = np.full(n_w, None, dtype=object)
-    coll_id[collectors] = _fmt("COL", np.arange(1, len(collectors) + 1), 4)
+    coll_id[collectors] = _fmt("COL", ids.numbers("COL", len(collectors)), 4)
     never_before = w.start_day * DAY - 200 * DAY
     hr["hr_collector"] = frame({
         "collector_id": coll_id[collectors], "collector_name": wk["name"][collectors],
@@ -391,7 +400,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     c_by_coll = np.concatenate([np.zeros(len(rh), dtype=bool), lt["sent_by_collector"][lh]])
     c_channel = np.concatenate([np.full(len(rh), "EMAIL", dtype=object), lt["channel"][lh]])
     nc = len(c_inv)
-    corr_id = _fmt("COR", np.arange(1, nc + 1), 10)
+    corr_id = _fmt("COR", ids.numbers("COR", nc), 10)
     hr["hr_correspondence"] = frame({
         "correspondence_id": corr_id, "company_code": comp_code[i_comp[c_inv]], "customer_number": i_acc[c_inv],
         "template_name": np.array(["COURTESY_REMINDER"] + [f"DUNNING_LEVEL_{k}" for k in range(1, int(c_level.max(initial=0)) + 1)],
@@ -410,7 +419,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     account_level = np.concatenate([np.zeros(len(ch), dtype=bool), rng.random(len(notes)) < 0.5])
     nk = len(k_inv)
     hr["hr_collection_activity"] = frame({
-        "activity_id": _fmt("ACT", np.arange(1, nk + 1), 10), "company_code": comp_code[i_comp[k_inv]],
+        "activity_id": _fmt("ACT", ids.numbers("ACT", nk), 10), "company_code": comp_code[i_comp[k_inv]],
         "customer_number": i_acc[k_inv], "invoice_number": np.where(account_level, None, inv_id[k_inv]),
         "activity_type": k_type,
         "outcome_code": np.concatenate([cl["outcome"][ch], np.full(len(notes), "LOGGED", dtype=object)]),
@@ -419,7 +428,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
         "_company": i_comp[k_inv], "_change_ts": k_ts})
     # promises: a version when made (OPEN) and one when kept / broken
     ph = np.flatnonzero(hrm[pr["inv"]])
-    p_id = _fmt("P2P", np.arange(1, len(ph) + 1), 9)
+    p_id = _fmt("P2P", ids.numbers("P2P", len(ph)), 9)
     p_base = frame({
         "p2p_id": p_id, "company_code": comp_code[i_comp[pr["inv"][ph]]], "customer_number": i_acc[pr["inv"][ph]],
         "invoice_number": inv_id[pr["inv"][ph]], "promised_amount": pr["amount"][ph] / 100.0,
@@ -435,7 +444,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     promise_source_id = promise_recid.astype(str).astype(object)
     promise_source_id[ph] = p_id
     dh = np.flatnonzero(hrm[dp["inv"]])
-    dis_id = _fmt("DSP", np.arange(1, len(dh) + 1), 9)
+    dis_id = _fmt("DSP", ids.numbers("DSP", len(dh)), 9)
     d_inv = dp["inv"][dh]
     res = dp["resolved_ts"][dh]
     d_base = frame({
@@ -472,10 +481,10 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
         "_company": sh_comp, "_change_ts": sh_ts})
     cr = w.credit_reviews
     credit_tables(w, lake, rng, d, hr, comp_code, collector_user[cr["inv"]], inv_coll[cr["inv"]], w_user[cr["approver"]],
-                  _recids, _fmt)
+                  recids, _fmt, ids)
     hp = np.flatnonzero(pay_hr)
     pay_id = np.full(npay, None, dtype=object)
-    pay_id[hp] = _fmt("RCPT", np.arange(1, len(hp) + 1), 10)
+    pay_id[hp] = _fmt("RCPT", ids.numbers("RCPT", len(hp)), 10)
     hr["hr_payment"] = frame({
         "payment_id": pay_id[hp], "company_code": comp_code[pay["company"][hp]], "customer_number": pay_acc[hp],
         "payment_method": pay["method"][hp], "received_at": pay["recv_ts"][hp], "amount": pay["amount"][hp] / 100.0,
@@ -486,7 +495,7 @@ def build_tables(w: World, rng: np.random.Generator) -> tuple[dict[str, pd.DataF
     a_pay = al["pay"][ai]
     a_posted = pay["posted_ts"][a_pay]
     hr["hr_cash_application"] = frame({
-        "application_id": _fmt("APP", np.arange(1, len(ai) + 1), 10), "payment_id": pay_id[a_pay],
+        "application_id": _fmt("APP", ids.numbers("APP", len(ai)), 10), "payment_id": pay_id[a_pay],
         "company_code": comp_code[pay["company"][a_pay]], "invoice_number": inv_id[al["inv"][ai]],
         "applied_amount": al["amount"][ai] / 100.0, "match_type": pay["match_type"][a_pay],
         "matched_at": pay["matched_ts"][a_pay],

@@ -105,7 +105,11 @@ class Writer:
     The monthly files are written in the background, ``threads`` COPY statements at a time, while
     the caller prepares the next table: ``write_d365`` / ``write_highradius`` return the paths
     at once, and a table's files are on disk after the next table is handed over, or after
-    :meth:`wait`."""
+    :meth:`wait`.
+
+    ``suffix`` ends the stem of every file written (``<stem>_<YYYY-MM><suffix>.<ext>``): a zone
+    written in blocks gives each block's files its own suffix, and a writer with a suffix adds
+    files next to those already in the folder instead of replacing them."""
 
     def __init__(self, root: Path, threads: int = 2, census: Census | None = None):
         self.root = Path(root)
@@ -116,6 +120,7 @@ class Writer:
         self.con.execute("SET preserve_insertion_order = true")
         self._pool = ThreadPoolExecutor(max_workers=threads)
         self._pending: list[Future] = []
+        self.suffix = ""
 
     def copy_later(self, query: str, views: dict[str, pa.Table], path: Path, options: str) -> None:
         """Hand over ``COPY (query) TO path (options)``, run in the background on a connection of
@@ -220,12 +225,13 @@ class Writer:
     def _write(self, tbl: pa.Table, order: np.ndarray, months: np.ndarray, select: str, dest: Path, stem: str,
                ext: str, options: str) -> list[Path]:
         """Hand over the rows in ``order`` (grouped by month) to be written with one COPY per
-        month to ``dest/<stem>_<YYYY-MM>.<ext>``; returns the paths."""
+        month to ``dest/<stem>_<YYYY-MM><suffix>.<ext>``; returns the paths."""
         dest.mkdir(parents=True, exist_ok=True)
-        for old in dest.glob(f"*.{ext}"):
-            old.unlink()
+        if not self.suffix:
+            for old in dest.glob(f"*.{ext}"):
+                old.unlink()
         runs = _month_runs(months[order])
-        paths = [dest / f"{stem}_{month}.{ext}" for month, _, _ in runs]
+        paths = [dest / f"{stem}_{month}{self.suffix}.{ext}" for month, _, _ in runs]
 
         def copy(i: int) -> None:
             _, lo, hi = runs[i]
