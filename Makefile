@@ -46,7 +46,7 @@ OUTPUT_SYNC = $(if $(filter 3.%,$(MAKE_VERSION)),,--output-sync=target)
 TIME = $(if $(wildcard /usr/bin/time),/usr/bin/time -v,time)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint spark-test lint mutate bench bench-simulate bench-simulate-scale bench-dbt bench-incremental bench-pm bench-quality bench-audit-pack bench-report vendor-js clean distclean
+.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint spark-test lint mutate bench bench-simulate bench-simulate-scale bench-build-scale bench-dbt bench-incremental bench-pm bench-quality bench-audit-pack bench-report vendor-js clean distclean
 
 help:
 	@echo "make demo            simulate a landing zone ($(DEMO_RAW)) and build it into $(C2C_DUCKDB_PATH)"
@@ -56,6 +56,7 @@ help:
 	@echo "make mutate          mutation score of the tests on the CI landing zone (about 15 min; not in make test)"
 	@echo "make bench-simulate  time the simulator on 1,000,000 invoices"
 	@echo "make bench-simulate-scale the simulator's time and peak memory on 1,000,000 and 3,000,000 invoices (blocks)"
+	@echo "make bench-build-scale the build of the event log and collections marts on 1, 3 and 10 million invoices (about 1 hour)"
 	@echo "make bench-dbt       time dbt builds (event log, marts) on that landing zone"
 	@echo "make bench-incremental a no-op run, an incremental day and a full build, 3 runs each, on that zone"
 	@echo "make bench-pm        the SQL process-mining marts against pm4py on the database bench-dbt built"
@@ -215,6 +216,13 @@ bench-simulate: $(INSTALLED)
 # of 200,000 invoices (python -m c2c.bench.simulate_scale; zones deleted once measured).
 bench-simulate-scale: $(INSTALLED)
 	$(BIN)/python -m c2c.bench.simulate_scale --invoices 1000000 --invoices 3000000 --seed 1 --work data/bench/simulate_scale
+
+# The build (event log and collections marts, tests included) on 1 M, 3 M and 10 M invoices, DuckDB
+# capped at 12 GB and spilling beyond (python -m c2c.bench.build_scale; the zones are simulated
+# in blocks when missing and kept, 12 GB on disk; each database is deleted once measured).
+bench-build-scale: $(INSTALLED)
+	$(BIN)/python -m c2c.bench.build_scale --invoices 1000000 --invoices 3000000 --invoices 10000000 \
+		--memory-limit 12GB --work data/bench/build_scale
 
 clean:
 	rm -rf data target logs
