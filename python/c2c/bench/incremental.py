@@ -14,7 +14,11 @@ tests), each measured as a scheduled production run (``--exclude-resource-type u
 - **incremental day**: the same command on that database after one day of landing: the whole
   zone, where that day brings new invoices, CDC updates of older rows, late letters and payments
   on old invoices, plus what ``landing.add_landing_day_changes`` adds: invoices deleted in D365
-  (deletion rows) and a HighRadius extract delivered again.
+  (deletion rows) and a HighRadius extract delivered again;
+- **fixed cost**: the no-op run of the same selection on a database built from a landing zone of
+  ``--floor-invoices`` (default 1,000) simulated invoices: what a run costs whatever the ledger's
+  size (dbt's start-up and its cost per node: a few hundred models and tests). The figures above
+  less this one are the work that grows with the ledger.
 
 The database of the day before is built once (untimed) and copied for every run. Each step is a
 child process whose wall time and peak memory (maximum resident set size) are measured; the
@@ -77,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("data/bench/incremental"), help="folder for zones, databases, logs")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--selector", default="event_log")
+    parser.add_argument("--floor-invoices", type=int, default=1000,
+                        help="invoices of the small zone whose no-op run measures the fixed cost (0: not measured)")
     args = parser.parse_args(argv)
 
     from tqdm import tqdm
@@ -104,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     day_before, day = work / "raw_day_before", work / "raw_day"
     cut = last_lake_time(zone) - timedelta(days=1)
     base_db = work / "day_before.duckdb"
-    steps = 2 + 3 * args.runs
+    floor_raw, floor_db = work / "raw_floor", work / "floor.duckdb"
+    steps = 2 + 3 * args.runs + (1 + args.runs if args.floor_invoices else 0)
     results: dict[str, list[dict]] = defaultdict(list)
     with tqdm(total=steps, desc="incremental benchmark", unit="step", file=sys.stderr) as bar:
         bar.set_postfix_str("landing zones")
@@ -123,6 +130,16 @@ def main(argv: list[str] | None = None) -> int:
         wall, peak = measure(dbt_cmd(*build, name="base"), env_for(day_before, base_db), work / "logs" / "base.log")
         bar.write(f"  database of the day before: {wall:.1f} s, {peak / 1e9:.2f} GB (untimed base)")
         bar.update(1)
+
+        if args.floor_invoices:
+            bar.set_postfix_str(f"a zone of {args.floor_invoices:,} invoices, built once")
+            shutil.rmtree(floor_raw, ignore_errors=True)
+            fresh(floor_db)
+            measure([str(bindir / "c2c"), "simulate", "--quiet", "--invoices", str(args.floor_invoices), "--seed", "1",
+                     "--out", str(floor_raw)], dict(os.environ), work / "logs" / "floor_simulate.log")
+            measure(dbt_cmd("seed", name="floor"), env_for(floor_raw, floor_db), work / "logs" / "floor_seed.log")
+            measure(dbt_cmd(*build, name="floor"), env_for(floor_raw, floor_db), work / "logs" / "floor_base.log")
+            bar.update(1)
 
         for run in range(1, args.runs + 1):
             full_db, inc_db = work / "full.duckdb", work / "incremental.duckdb"
@@ -147,25 +164,45 @@ def main(argv: list[str] | None = None) -> int:
                 results[key].append(entry)
                 bar.write(f"  run {run}, {label}: {wall:.1f} s, {peak / 1e9:.2f} GB")
                 bar.update(1)
+            if args.floor_invoices:
+                bar.set_postfix_str(f"run {run}: fixed cost")
+                os.sync()
+                wall, peak = measure(dbt_cmd(*build, name="floor"), env_for(floor_raw, floor_db),
+                                     work / "logs" / f"floor_{run}.log")
+                results["floor"].append({"run": run, "wall_s": round(wall, 1), "peak_rss_gb": round(peak / 1e9, 2)})
+                bar.write(f"  run {run}, fixed cost (no-op on {args.floor_invoices:,} invoices): {wall:.1f} s")
+                bar.update(1)
 
     def span(key: str) -> str:
         walls = [r["wall_s"] for r in results[key]]
         return f"{min(walls):.1f}-{max(walls):.1f} s" if len(walls) > 1 else f"{walls[0]:.1f} s"
 
     print(f"\n`dbt build --selector {args.selector} --exclude-resource-type unit_test`, {args.runs} runs, zone {zone}")
-    for key, label in (("full", "full build"), ("noop", "no-op run"), ("incremental", "incremental day")):
+    measured = [("full", "full build"), ("noop", "no-op run"), ("incremental", "incremental day")]
+    if args.floor_invoices:
+        measured.append(("floor", f"fixed cost ({args.floor_invoices:,} inv.)"))
+    for key, label in measured:
         peaks = [r["peak_rss_gb"] for r in results[key]]
         print(f"  {label:<16} {span(key):>14}   peak {min(peaks):.2f}-{max(peaks):.2f} GB   "
               f"runs: {', '.join(str(r['wall_s']) for r in results[key])}")
     derived = []
     for run in range(args.runs):
         full, noop, inc = (results[k][run]["wall_s"] for k in ("full", "noop", "incremental"))
-        derived.append({"run": run + 1, "noop_share_of_full": round(noop / full, 3),
-                        "change_share": round((inc - noop) / (full - noop), 3) if full > noop else None})
+        entry = {"run": run + 1, "noop_share_of_full": round(noop / full, 3),
+                 "change_share": round((inc - noop) / (full - noop), 3) if full > noop else None}
+        if args.floor_invoices:
+            floor = results["floor"][run]["wall_s"]
+            entry["floor_share_of_full"] = round(floor / full, 3)
+            entry["noop_above_floor_share"] = round((noop - floor) / (full - floor), 3) if full > floor else None
+        derived.append(entry)
     for d in derived:
         change = f"{d['change_share']:.0%}" if d["change_share"] is not None else "n/a (no-op >= full)"
         print(f"  run {d['run']}: no-op / full = {d['noop_share_of_full']:.0%} (target <= {TARGET_NOOP_SHARE:.0%}); "
               f"(incremental - no-op) / (full - no-op) = {change} (target <= {TARGET_CHANGE_SHARE:.0%})")
+        if "floor_share_of_full" in d:
+            above = f"{d['noop_above_floor_share']:.0%}" if d["noop_above_floor_share"] is not None else "n/a"
+            print(f"         fixed cost / full = {d['floor_share_of_full']:.0%}; "
+                  f"(no-op - fixed cost) / (full - fixed cost) = {above}")
     for key, label in (("noop", "no-op run"), ("incremental", "incremental day")):
         last = results[key][-1]["breakdown"]
         print(f"\nwhere the {label}'s time goes (run {args.runs}; node seconds, {last['node_seconds_total']} in all, 2 threads):")
