@@ -98,3 +98,17 @@ def test_singular_tests_declare_their_group_in_their_sql(manifest):
     missing = [n["name"] for n in singular if not n.get("group")
                or f"config(group='{n['group']}')" not in (project / n["original_file_path"]).read_text()]
     assert not missing, f"singular tests without config(group=...) in their SQL: {missing}"
+
+
+def test_collections_marts_rebuilt_in_full_say_why(manifest):
+    # docs/incremental.md: a collections mart that every run rebuilds in full says so, and why, in
+    # its description (one of the rebuilt_in_full_* doc blocks)
+    marts = [n for n in manifest["nodes"].values()
+             if n["resource_type"] == "model"
+             and (n["original_file_path"].startswith("models/marts/collections/")
+                  or n["original_file_path"].startswith("models/core/collections/fct_"))]
+    assert len(marts) >= 11
+    silent = sorted(n["name"] for n in marts
+                    if n["config"]["materialized"] != "incremental"
+                    and "Rebuilt in full by every run" not in n["description"])
+    assert not silent, f"rebuilt in full without saying why: {silent}"
