@@ -136,3 +136,43 @@ def test_optional_enum_table_may_be_absent(zone, target_path):
     assert res.returncode == 0, res.stdout + res.stderr
     assert "landing zone check passed" in res.stdout
     assert not failures(res)
+
+
+def test_headers_written_differently_pass_and_wrong_order_or_no_header_fail(zone, target_path):
+    # The query compares each header with the declared list; what it does not match is examined
+    # again by the macro: quotes, blanks, letter case and a byte-order mark are accepted, a
+    # different order and an empty file are problems.
+    files = sorted((zone / "highradius" / "hr_dispute").glob("*.csv"))
+    assert len(files) >= 3
+    quoted, reordered, empty = files[0], files[1], files[2]
+    header, rest = quoted.read_text(encoding="utf-8").split("\n", 1)
+    names = header.split(",")
+    quoted.write_text("\ufeff " + " , ".join(f'"{n.upper()}"' for n in names) + "\t\n" + rest, encoding="utf-8")
+    header, rest = reordered.read_text(encoding="utf-8").split("\n", 1)
+    names = header.split(",")
+    reordered.write_text(",".join([names[1], names[0], *names[2:]]) + "\n" + rest, encoding="utf-8")
+    empty.write_text("", encoding="utf-8")
+    res = dbt_build(zone, target_path)
+    assert res.returncode != 0
+    declared = ",".join(names)
+    assert sorted(failures(res)) == sorted([
+        f"{PREFIX}highradius/hr_dispute: header columns are not in the declared order {declared}; CSV columns are "
+        f"read by position (file: raw/highradius/hr_dispute/{reordered.name})",
+        f"{PREFIX}highradius/hr_dispute: no header line (file: raw/highradius/hr_dispute/{empty.name})",
+    ]), res.stdout
+
+
+def test_files_beyond_the_first_batch_are_checked(zone, target_path):
+    # headers are read 250 files per query: a damaged file in a later batch is still found
+    folder = zone / "highradius" / "hr_dispute"
+    source = sorted(folder.glob("*.csv"))[0]
+    header = source.read_text(encoding="utf-8").split("\n", 1)[0]
+    for i in range(600):
+        (folder / f"zz_extra_{i:04d}.csv").write_text(header + "\n", encoding="utf-8")
+    broken = folder / "zz_extra_0555.csv"
+    broken.write_text(header.replace(",amount,", ",") + "\n", encoding="utf-8")
+    res = dbt_build(zone, target_path)
+    assert res.returncode != 0
+    assert failures(res) == [
+        f"{PREFIX}highradius/hr_dispute has no column 'amount' (file: raw/highradius/hr_dispute/{broken.name})"
+    ], res.stdout
