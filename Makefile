@@ -56,7 +56,7 @@ help:
 	@echo "make mutate          mutation score of the tests on the CI landing zone (about 15 min; not in make test)"
 	@echo "make bench-simulate  time the simulator on 1,000,000 invoices"
 	@echo "make bench-simulate-scale the simulator's time and peak memory on 1,000,000 and 3,000,000 invoices (blocks)"
-	@echo "make bench-build-scale the build of the event log and collections marts on 1, 3 and 10 million invoices (about 1.5 hours, 65 GB of free disk)"
+	@echo "make bench-build-scale the build of the event log and collections marts on 1, 3 and 10 million invoices (about 75 min, 65 GB of free disk)"
 	@echo "make bench-dbt       time dbt builds (event log, marts) on that landing zone"
 	@echo "make bench-incremental a no-op run, an incremental day and a full build, 3 runs each, on that zone"
 	@echo "make bench-pm        the SQL process-mining marts against pm4py on the database bench-dbt built"
