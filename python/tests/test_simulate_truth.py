@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
+
+from c2c.simulate.model import NEVER, allocation_linked
 
 from .policy_oracle import evaluate
 
@@ -77,6 +81,16 @@ def test_truth_event_times_are_visible_in_the_raw_records(zone_name, request):
             and not exists (select 1 from {hr('hr_promise_to_pay')} x where x.invoice_number = e.invoice_id
               and x.company_code = e.company_code
               and cast(cast(x.created_at as timestamptz) at time zone 'UTC' as timestamp) = e.event_timestamp)""",
+        # a D365 receipt is the invoice's once its journal line names the invoice or it settles the
+        # invoice's ledger row (a receipt posted but not yet settled, naming no invoice, is nobody's)
+        "D365 payments": f"""select count(*) from ev e where activity_code = 'PAYMENT_POSTED' and company_code = 'FRRT'
+            and not exists (select 1 from {d('ledgerjournaltrans')} l join {d('ledgerjournaltable')} j
+              on j.journalnum = l.journalnum and upper(j.dataareaid) = upper(l.dataareaid)
+            where upper(l.dataareaid) = e.company_code and j.posted = 1 and j.posteddatetime = e.event_timestamp
+              and (l.markedinvoice = e.invoice_id or exists (
+                select 1 from {d('custtrans')} p join {d('custsettlement')} s on s.offsetrecid = p.recid
+                  join {d('custtrans')} i on i.recid = s.transrecid
+                where p.voucher = l.voucher and upper(p.dataareaid) = e.company_code and i.invoice = e.invoice_id)))""",
         "settlements": f"""select count(*) from ev e where activity_code = 'INVOICE_SETTLED' and not exists (
             select 1 from {d('custsettlement')} s join {d('custtrans')} i on i.recid = s.transrecid
             where i.invoice = e.invoice_id and upper(i.dataareaid) = e.company_code
@@ -111,6 +125,26 @@ def test_policy_violations_are_exactly_the_injected_ones(zone_name, request):
     per_rule = Counter(r for _, _, r in b)
     assert set(per_rule) == {f"R0{i}" for i in range(1, 10)}, f"every rule injected at least once: {per_rule}"
     assert truth.groupby(["company_code", "invoice_id"]).size().max() == 1, "at most one injected rule per invoice"
+
+
+def test_a_receipt_is_an_invoices_only_where_the_data_links_them():
+    """The truth's payment events follow what the landing zone can show: a HighRadius receipt once
+    matched; a D365 receipt once settled against the invoice or named on its journal line. A D365
+    receipt posted just before the end of the window and settled after it, naming no invoice, is
+    an open payment on account (this shape reached the truth of a 10 M-invoice zone as two events
+    no build could find)."""
+    companies = (SimpleNamespace(collections_system="D365"), SimpleNamespace(collections_system="HIGHRADIUS"))
+    # receipts: 0 D365 posted, settled; 1 D365 posted, settled after the end, naming no invoice;
+    # 2 D365 not posted, its line naming invoice 7; 3 D365 posted, settled after the end, naming
+    # invoice 8; 4 HighRadius matched; 5 HighRadius not matched
+    payments = {"company": np.array([0, 0, 0, 0, 1, 1]),
+                "posted_ts": np.array([10, 10, NEVER, 10, 10, NEVER]),
+                "matched_ts": np.array([5, 5, NEVER, 5, 5, NEVER]),
+                "marked_invoice": np.array([-1, -1, 7, 8, -1, -1])}
+    allocations = {"pay": np.array([0, 1, 2, 3, 4, 5]), "inv": np.array([5, 6, 7, 8, 9, 10]),
+                   "settle_ts": np.array([20, NEVER, NEVER, NEVER, 20, NEVER])}
+    world = SimpleNamespace(companies=companies, payments=payments, allocations=allocations)
+    assert allocation_linked(world).tolist() == [True, False, True, True, True, False]
 
 
 def test_events_are_ordered_and_cases_start_with_creation(zone_default):

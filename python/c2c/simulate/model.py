@@ -685,6 +685,20 @@ CODES = np.array(list(ACTIVITY_ORDER), dtype=object)
 CODE_IDX = {c: i for i, c in enumerate(CODES)}
 
 
+def allocation_linked(w: World) -> np.ndarray:
+    """Per allocation of a receipt to an invoice: whether the landing zone ties the receipt to
+    that invoice by the as-of date. HighRadius: once the receipt is matched (cash application).
+    D365: once the settlement of that allocation is in the ledger (posted before the end, for a
+    posted receipt), or when the journal line names the invoice. A receipt posted just before
+    the end but settled after it, whose line names no invoice, is an open payment on account:
+    nothing in the data says which invoice it pays."""
+    al, pay = w.allocations, w.payments
+    hr_comp = np.array([c.collections_system == "HIGHRADIUS" for c in w.companies])
+    matched = pay["matched_ts"][al["pay"]] < NEVER
+    settled_or_marked = (al["settle_ts"] < NEVER) | (pay["marked_invoice"][al["pay"]] == al["inv"])
+    return np.where(hr_comp[pay["company"][al["pay"]]], matched, settled_or_marked)
+
+
 def build_events(w: World) -> pd.DataFrame:
     """The true activity sequence of every invoice: (invoice index, activity code index, UTC second)."""
     parts: list[tuple[np.ndarray, np.ndarray, str | np.ndarray]] = []
@@ -713,13 +727,9 @@ def build_events(w: World) -> pd.DataFrame:
     res = d["resolved_ts"] < NEVER
     parts.append((d["inv"][res], d["resolved_ts"][res], "DISPUTE_RESOLVED"))
     al, pay = w.allocations, w.payments
-    # a receipt belongs to an invoice in the data only once it is matched (HighRadius) or,
-    # in D365, once it is posted or its journal line names the invoice
-    hr_comp = np.array([c.collections_system == "HIGHRADIUS" for c in w.companies])
-    linked = np.where(hr_comp[pay["company"]], pay["matched_ts"] < NEVER,
-                      (pay["posted_ts"] < NEVER) | (pay["marked_invoice"] >= 0))[al["pay"]]
+    linked = allocation_linked(w)
     parts.append((al["inv"][linked], pay["recv_ts"][al["pay"]][linked], "PAYMENT_RECEIVED"))
-    posted = pay["posted_ts"][al["pay"]] < NEVER
+    posted = linked & (pay["posted_ts"][al["pay"]] < NEVER)
     parts.append((al["inv"][posted], pay["posted_ts"][al["pay"]][posted], "PAYMENT_POSTED"))
     st = inv["settled_ts"] < NEVER
     parts.append((all_inv[st], inv["settled_ts"][st], "INVOICE_SETTLED"))

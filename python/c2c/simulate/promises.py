@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from .config import RULES
-from .model import DAY, HOUR, NEVER, Clock, World, tod, uniform_int
+from .model import DAY, HOUR, NEVER, Clock, World, allocation_linked, tod, uniform_int
 
 P_RENEGOTIATE = 0.20   # of closed promises with room before the promised date
 P_CANCEL = 0.15        # of broken HighRadius promises
@@ -176,13 +176,11 @@ def _already_part_paid(w: World) -> None:
     """A broken promise during which a part payment arrived anyway (a defaulting customer's
     instalment) was kept in part."""
     pr, al, pay = w.promises, w.allocations, w.payments
-    hr = np.array([c.collections_system == "HIGHRADIUS" for c in w.companies])
-    linked = np.where(hr[pay["company"]], pay["matched_ts"] < NEVER, (pay["posted_ts"] < NEVER) | (pay["marked_invoice"] >= 0))
     broken = np.flatnonzero((pr["status"] == "BROKEN") & (pr["close_ts"] < NEVER))
     if not len(broken):
         return
     a_inv, a_recv, a_amt = al["inv"], pay["recv_ts"][al["pay"]], al["amount"]
-    ok = linked[al["pay"]]
+    ok = allocation_linked(w)
     o = np.argsort(a_inv, kind="stable")
     a_inv, a_recv, a_amt, ok = a_inv[o], a_recv[o], a_amt[o], ok[o]
     lo = np.searchsorted(a_inv, pr["inv"][broken], side="left")
