@@ -18,6 +18,22 @@
     {%- do assert_replace_records_ready() -%}
     {%- set key = d365_record_key('source_rows', has_company) -%}
     select * from (
+        {%- if incremental %}
+        with changed_keys as (
+
+            -- the records to resolve again: every record with a row in the lake window, and the
+            -- stored records whose orphan verdict may have changed
+            select
+                {{ safe_cast('changed_rows.recid', dbt.type_bigint()) }} as recid,
+                {{ d365_record_key('changed_rows', has_company) }} as record_key
+            from {{ relation }} as changed_rows
+            where {{ in_lake_window(d365_timestamp('changed_rows.sinkmodifiedon'), 'lake_modified_at') }}
+            union all
+            {{ stale_orphan_records(references, company=has_company, returning=['recid', 'record_key']) }}
+
+        )
+
+        {% endif -%}
         select
             source_rows.*,
             row_number() over (
@@ -33,13 +49,16 @@
             end || {{ key }} as record_key
         from {{ relation }} as source_rows
         {%- if incremental %}
-        where {{ key }} in (
-            select {{ d365_record_key('changed_rows', has_company) }}
-            from {{ relation }} as changed_rows
-            where {{ in_lake_window(d365_timestamp('changed_rows.sinkmodifiedon'), 'lake_modified_at') }}
-            union all
-            {{ stale_orphan_records(references, company=has_company) }}
-        )
+        -- the record's recid first (a number: a cheap test that leaves out almost every row), then
+        -- its whole key for the rows that pass
+        where
+            (
+                {{ safe_cast('source_rows.recid', dbt.type_bigint()) }} is null
+                or {{ safe_cast('source_rows.recid', dbt.type_bigint()) }} in (
+                    select changed_keys.recid from changed_keys
+                )
+            )
+            and {{ key }} in (select changed_keys.record_key from changed_keys)
         {%- endif %}
     ) as ranked
     where

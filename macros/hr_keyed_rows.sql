@@ -7,7 +7,9 @@
     table's latest stored extracted_at minus var incremental_lookback_hours or without an
     extraction time, ids of stored rows whose orphan verdict may have changed
     (stale_orphan_records; references as there), and the ids the query `stale` returns (a model
-    whose verdicts depend on more than its references); plus every row in that window.
+    whose verdicts depend on more than its references); plus the rows without an id in that
+    window. The landing rows are read twice: once for the ids (parsing each row's extraction
+    time), once for the rows of those ids (comparing the id only).
 
     hr_keyed_rows, after the model's typed rows: adds record_key (hr_record_key) and, in an
     incremental run, leaves out rows without a key from outside the window (such a row never
@@ -17,9 +19,10 @@
     {%- set id = hr_record_id_column(table) -%}
     select * from {{ relation }} as source_rows
     {%- if is_incremental() %}
+    -- every row of a changed record (by id: one cheap comparison per row), and the rows without an
+    -- id in the window (their extraction time is parsed for them only)
     where
-        {{ in_lake_window(hr_timestamp_utc('source_rows.extracted_at'), 'extracted_at') }}
-        or nullif(trim(source_rows.{{ id }}), '') in (
+        nullif(trim(source_rows.{{ id }}), '') in (
             select nullif(trim(changed_rows.{{ id }}), '')
             from {{ relation }} as changed_rows
             where {{ in_lake_window(hr_timestamp_utc('changed_rows.extracted_at'), 'extracted_at') }}
@@ -29,6 +32,10 @@
             union all
             {{ stale }}
             {%- endif %}
+        )
+        or (
+            nullif(trim(source_rows.{{ id }}), '') is null
+            and {{ in_lake_window(hr_timestamp_utc('source_rows.extracted_at'), 'extracted_at') }}
         )
     {%- endif %}
 {%- endmacro %}

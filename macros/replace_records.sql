@@ -30,7 +30,11 @@
     model, parent column] or [column, parent base model, parent column, company], company
     (default `company`) true when the parent is matched on company_code as well. -#}
 {% macro stale_orphan_records(references, company=true, returning='record_key') -%}
-    select stored.{{ returning }}
+    {%- set columns = [returning] if returning is string else returning %}
+    select
+        {%- for column in columns %}
+        stored.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from {{ this }} as stored
     {%- for reference in references %}
     {%- set column, parent, parent_column = reference[0], reference[1], reference[2] %}
@@ -73,8 +77,15 @@
 
 {#- True for a lake time inside the window an incremental base-table run reads again: later than
     the latest `stored_column` of the stored table minus var incremental_lookback_hours, or
-    unknown (NULL); every value when the table stores none. -#}
+    unknown (NULL); every value when the table stores none. The window's start is read from the
+    stored table when the model runs (lake_window_start) and written into the query as a
+    constant: compared with a constant, the lake time of each landing row is one cheap
+    comparison, where a subquery in the condition made the engine join every row with it. -#}
 {% macro in_lake_window(lake_time, stored_column) -%}
+    {%- set start = lake_window_start(stored_column) -%}
+    {%- if start is none -%}
+    {#- not executing (dbt compile, docs) or not incremental: the same condition with the start as
+        a subquery -#}
     {%- set stored -%}
         (select max(stored_rows.{{ stored_column }}) from {{ this }} as stored_rows)
     {%- endset -%}
@@ -83,4 +94,31 @@
         or {{ stored }} is null
         or {{ lake_time }} > {{ dbt.dateadd('hour', - var('incremental_lookback_hours'), stored) }}
     )
+    {%- elif start == '' -%}
+    (1 = 1)
+    {%- else -%}
+    (
+        {{ lake_time }} is null
+        or {{ lake_time }} > cast('{{ start }}' as {{ dbt.type_timestamp() }})
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The start of the lake window of the model being run (see in_lake_window), as text: the
+    stored table's latest `stored_column` minus var incremental_lookback_hours; '' when the
+    table stores no lake time; none when dbt is not executing or the run is not incremental
+    (the table may not exist yet). -#}
+{% macro lake_window_start(stored_column) -%}
+    {%- if not execute or not is_incremental() -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set query -%}
+        select cast(
+            {{ dbt.dateadd('hour', - var('incremental_lookback_hours'), 'max(stored_rows.' ~ stored_column ~ ')') }}
+            as {{ dbt.type_string() }}
+        ) as window_start
+        from {{ this }} as stored_rows
+    {%- endset -%}
+    {%- set value = run_query(query).columns[0].values()[0] -%}
+    {{- return('' if value is none else value) -}}
 {%- endmacro %}
