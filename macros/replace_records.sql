@@ -84,17 +84,6 @@
 {% macro in_lake_window(lake_time, stored_column) -%}
     {%- set start = lake_window_start(stored_column) -%}
     {%- if start is none -%}
-    {#- not executing (dbt compile, docs) or not incremental: the same condition with the start as
-        a subquery -#}
-    {%- set stored -%}
-        (select max(stored_rows.{{ stored_column }}) from {{ this }} as stored_rows)
-    {%- endset -%}
-    (
-        {{ lake_time }} is null
-        or {{ stored }} is null
-        or {{ lake_time }} > {{ dbt.dateadd('hour', - var('incremental_lookback_hours'), stored) }}
-    )
-    {%- elif start == '' -%}
     (1 = 1)
     {%- else -%}
     (
@@ -105,9 +94,9 @@
 {%- endmacro %}
 
 {#- The start of the lake window of the model being run (see in_lake_window), as text: the
-    stored table's latest `stored_column` minus var incremental_lookback_hours; '' when the
-    table stores no lake time; none when dbt is not executing or the run is not incremental
-    (the table may not exist yet). -#}
+    stored table's latest `stored_column` minus var incremental_lookback_hours; none when the
+    table stores no lake time, and when dbt is not executing or the run is not incremental (the
+    condition is then not run: the macros that use it render it in incremental runs only). -#}
 {% macro lake_window_start(stored_column) -%}
     {%- if not execute or not is_incremental() -%}
         {{- return(none) -}}
@@ -119,6 +108,5 @@
         ) as window_start
         from {{ this }} as stored_rows
     {%- endset -%}
-    {%- set value = run_query(query).columns[0].values()[0] -%}
-    {{- return('' if value is none else value) -}}
+    {{- return(run_query(query).columns[0].values()[0]) -}}
 {%- endmacro %}
