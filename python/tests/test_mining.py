@@ -179,6 +179,41 @@ def test_conformance_on_no_variants_returns_typed_empty_frame():
     assert out.empty and list(out.columns) == list(CONFORMANCE_COLUMNS)
 
 
+def test_replay_in_worker_processes_gives_the_same_rows(monkeypatch):
+    # the variants of several tests above, split over two worker processes (the threshold
+    # lowered so that a handful of variants is enough), against the replay in this process
+    from c2c.mining import conformance
+
+    monkeypatch.setattr(conformance, "MIN_VARIANTS_PER_PROCESS", 1)
+    steps, counts = frames({"ok": (PAID, 90), "late_letter": (LETTER_AFTER_SETTLEMENT, 10),
+                            "skip": (LEVEL_SKIPPED, 3), "fourth": (FOURTH_LEVEL, 1), "dunned": (DUNNED, 7)})
+    serial = variant_conformance(steps, counts, processes=1)
+    assert conformance.replay_processes(5, 2) == 2
+    parallel = variant_conformance(steps, counts, processes=2)
+    pd.testing.assert_frame_equal(parallel, serial)
+    assert not serial.set_index("variant_id").loc["late_letter", "is_fit"]
+
+
+def test_replay_processes_start_only_where_they_pay():
+    from c2c.mining.conformance import MIN_VARIANTS_PER_PROCESS, replay_processes
+
+    assert replay_processes(2 * MIN_VARIANTS_PER_PROCESS - 1, 8) == 0
+    assert replay_processes(2 * MIN_VARIANTS_PER_PROCESS, 8) == 2
+    assert replay_processes(5 * MIN_VARIANTS_PER_PROCESS, 3) == 3
+    assert replay_processes(100 * MIN_VARIANTS_PER_PROCESS, 1) == 0
+    with pytest.raises(ValueError, match="pm_worker_processes must be at least 1"):
+        replay_processes(100, 0)
+
+
+def test_missing_normative_model_is_named_before_workers_start(tmp_path, monkeypatch):
+    from c2c.mining import conformance
+
+    monkeypatch.setattr(conformance, "MIN_VARIANTS_PER_PROCESS", 1)
+    steps, counts = frames({"a": (PAID, 1), "b": (DUNNED, 1)})
+    with pytest.raises(FileNotFoundError, match="nope.bpmn"):
+        variant_conformance(steps, counts, model_path=tmp_path / "nope.bpmn", processes=2)
+
+
 def test_missing_normative_model_is_named(tmp_path):
     steps, counts = frames({"a": (PAID, 1)})
     with pytest.raises(FileNotFoundError, match="nope.bpmn"):

@@ -1,7 +1,8 @@
 # grain: one row per variant (variant_id)
 # Token-based replay of every variant against the normative credit-to-cash model
 # (python/c2c/mining/normative/credit_to_cash.bpmn, or the BPMN file in the var
-# normative_bpmn_path): fitness, deviating activities, cases. Logic: c2c.mining.conformance.
+# normative_bpmn_path): fitness, deviating activities, cases; the replay runs in worker processes
+# on large logs (var pm_worker_processes). Logic: c2c.mining.conformance.
 
 
 def model(dbt, session):
@@ -12,4 +13,6 @@ def model(dbt, session):
     variants = dbt.ref("pm_variants").project("variant_id, case_count").df()
     # dbt sees which config keys a model reads only in calls that are not nested in an expression
     model_path = dbt.config.get("normative_bpmn_path", "")
-    return variant_conformance(steps, variants, model_path=model_path or None)
+    processes = dbt.config.get("pm_worker_processes", "")
+    return variant_conformance(steps, variants, model_path=model_path or None,
+                               processes=int(processes) if processes else None)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import repeat
 from pathlib import Path
 
 import pandas as pd
@@ -61,42 +66,46 @@ def _first_deviation(trace: tuple[str, ...], labels: set[str], activated: list, 
     return None
 
 
-def variant_conformance(steps: pd.DataFrame, variants: pd.DataFrame, model_path: str | Path | None = None) -> pd.DataFrame:
-    """One row per variant: token-replay fitness against the normative model and what deviates.
+# Token replay costs a few milliseconds per variant in Python, and a ledger of a million invoices
+# has over ten thousand variants. dbt runs Python models in threads of one process, where the
+# replay would hold the interpreter lock that pm_discovered_model needs at the same moment: above
+# this many variants per process the replay runs in worker processes instead.
+MIN_VARIANTS_PER_PROCESS = 2000
 
-    An event whose activity is not in the model counts as a missing and a remaining token
-    (fitness below 1). The deviating
-    activities are those fired with missing tokens or absent from the model, in trace order.
-    Case counts come from `variants`, so the shares read as shares of invoices.
-    """
-    traces = variant_traces(steps)
-    counts = variant_counts(variants)
-    if not traces:
-        return empty_frame(CONFORMANCE_COLUMNS)
-    unknown = sorted(set(traces) - set(counts))
-    if unknown:
-        raise ValueError(f"pm_variant_steps: variant {unknown[0]} is not in pm_variants")
 
+def replay_processes(variant_count: int, processes: int | None) -> int:
+    """How many worker processes replay `variant_count` variants: 0 (replay in this process) when
+    there are too few for a second process to pay for its start, else at most `processes` (the
+    machine's cores when None), each with at least MIN_VARIANTS_PER_PROCESS variants."""
+    wanted = (os.cpu_count() or 1) if processes is None else int(processes)
+    if wanted < 1:
+        raise ValueError(f"pm_worker_processes must be at least 1, not {processes}")
+    usable = min(wanted, variant_count // MIN_VARIANTS_PER_PROCESS)
+    return usable if usable >= 2 else 0
+
+
+def _replay_rows(items: list[tuple[str, tuple[str, ...], int]], model_path: str | Path | None,
+                 total_cases: int) -> list[dict]:
+    """The rows of pm_variant_conformance for (variant_id, trace, case_count) items, in their
+    order. Each variant is replayed on its own, so a worker process given part of the items
+    returns the same rows as one process given all of them."""
     from pm4py.algo.conformance.tokenreplay import algorithm as token_replay
     from pm4py.objects.log.obj import Event, EventLog, Trace
 
     net, initial, final = load_normative_net(model_path)
     labels = {t.label for t in net.transitions if t.label is not None}
-    variant_ids = sorted(traces)
     log = EventLog()
-    for variant_id in variant_ids:
-        log.append(Trace([Event({"concept:name": a}) for a in traces[variant_id]]))
+    for _, trace, _ in items:
+        log.append(Trace([Event({"concept:name": a}) for a in trace]))
     # pm4py's own option to count activities missing from the model keeps that state across
     # traces (once one trace has such an activity, every later trace is reported unfit), so
     # they are counted here instead, per variant.
     params = {token_replay.Variants.TOKEN_REPLAY.value.Parameters.SHOW_PROGRESS_BAR: False}
     results = token_replay.apply(log, net, initial, final, parameters=params)
 
-    total_cases = sum(counts[v] for v in variant_ids)
     model_name = Path(model_path).name if model_path else NORMATIVE_BPMN.name
     rows = []
-    for variant_id, result in zip(variant_ids, results):
-        trace = traces[variant_id]
+    for (variant_id, trace, n), result in zip(items, results):
         problems = set(result["transitions_with_problems"])
         problem_labels = {t.label for t in problems if t.label is not None}
         not_in_model = [a for a in dict.fromkeys(trace) if a not in labels]
@@ -109,7 +118,6 @@ def variant_conformance(steps: pd.DataFrame, variants: pd.DataFrame, model_path:
         is_fit = missing == 0 and remaining == 0
         fitness = 1.0 if is_fit else 0.5 * (1 - missing / consumed) + 0.5 * (1 - remaining / produced)
         step = None if is_fit else _first_deviation(trace, labels, result["activated_transitions"], problems)
-        n = counts[variant_id]
         rows.append({
             "variant_id": variant_id,
             "variant_activities": " > ".join(trace),
@@ -131,5 +139,49 @@ def variant_conformance(steps: pd.DataFrame, variants: pd.DataFrame, model_path:
             "deviating_case_share": 0.0 if is_fit or not total_cases else n / total_cases,
             "normative_model": model_name,
         })
+    return rows
+
+
+def variant_conformance(steps: pd.DataFrame, variants: pd.DataFrame, model_path: str | Path | None = None,
+                        processes: int | None = 1) -> pd.DataFrame:
+    """One row per variant: token-replay fitness against the normative model and what deviates.
+
+    An event whose activity is not in the model counts as a missing and a remaining token
+    (fitness below 1). The deviating
+    activities are those fired with missing tokens or absent from the model, in trace order.
+    Case counts come from `variants`, so the shares read as shares of invoices.
+    `processes`: worker processes for the replay (None: the machine's cores); used only above
+    MIN_VARIANTS_PER_PROCESS variants per process (replay_processes). The rows do not depend on it.
+    """
+    traces = variant_traces(steps)
+    counts = variant_counts(variants)
+    if not traces:
+        return empty_frame(CONFORMANCE_COLUMNS)
+    unknown = sorted(set(traces) - set(counts))
+    if unknown:
+        raise ValueError(f"pm_variant_steps: variant {unknown[0]} is not in pm_variants")
+
+    variant_ids = sorted(traces)
+    items = [(v, traces[v], counts[v]) for v in variant_ids]
+    total_cases = sum(counts[v] for v in variant_ids)
+    workers = replay_processes(len(items), processes)
+    if workers == 0:
+        rows = _replay_rows(items, model_path, total_cases)
+    else:
+        load_normative_net(model_path)  # a missing or unreadable model fails here, before any worker starts
+        size = -(-len(items) // workers)
+        parts = [items[i:i + size] for i in range(0, len(items), size)]
+        # spawn, not fork: dbt's process runs threads (and DuckDB's), which a fork would copy
+        # mid-flight; each worker imports pm4py and reads the model itself
+        context = multiprocessing.get_context("spawn")
+        try:
+            with ProcessPoolExecutor(max_workers=len(parts), mp_context=context) as pool:
+                done = pool.map(_replay_rows, parts, repeat(model_path), repeat(total_cases))
+                rows = [row for part in done for row in part]
+        except BrokenProcessPool as exc:
+            raise RuntimeError(
+                "pm_variant_conformance: a token-replay worker process ended without a result (out of "
+                "memory?); set the var pm_worker_processes to 1 to replay in the dbt process"
+            ) from exc
     frame = pd.DataFrame(rows).astype(CONFORMANCE_COLUMNS)
     return frame.sort_values(["case_count", "variant_id"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
