@@ -15,7 +15,8 @@ import sys
 from .conftest import REPO
 
 NEEDS_SHARED = ["python/tests/test_contract_shared.py",
-                "python/tests/test_pm_crosscheck.py::test_real_log_loaded_with_byo_log_equals_pm4py"]
+                "python/tests/test_pm_crosscheck.py::test_real_log_loaded_with_byo_log_equals_pm4py",
+                "python/tests/test_pm_crosscheck.py::test_the_same_log_as_xes_and_as_csv_reads_as_the_same_events"]
 
 
 def _pytest(tmp_path, ci: bool) -> tuple[int, str, dict[str, int]]:
