@@ -205,7 +205,7 @@ def test_replay_processes_start_only_where_they_pay():
         replay_processes(100, 0)
 
 
-def test_missing_normative_model_is_named_before_workers_start(tmp_path, monkeypatch):
+def test_missing_normative_model_is_named_by_the_worker_processes(tmp_path, monkeypatch):
     from c2c.mining import conformance
 
     monkeypatch.setattr(conformance, "MIN_VARIANTS_PER_PROCESS", 1)

@@ -168,11 +168,11 @@ def variant_conformance(steps: pd.DataFrame, variants: pd.DataFrame, model_path:
     if workers == 0:
         rows = _replay_rows(items, model_path, total_cases)
     else:
-        load_normative_net(model_path)  # a missing or unreadable model fails here, before any worker starts
         size = -(-len(items) // workers)
         parts = [items[i:i + size] for i in range(0, len(items), size)]
         # spawn, not fork: dbt's process runs threads (and DuckDB's), which a fork would copy
-        # mid-flight; each worker imports pm4py and reads the model itself
+        # mid-flight; each worker imports pm4py and reads the model itself, and an error it raises
+        # (a missing or unreadable model) is raised here again
         context = multiprocessing.get_context("spawn")
         try:
             with ProcessPoolExecutor(max_workers=len(parts), mp_context=context) as pool:
