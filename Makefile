@@ -47,7 +47,7 @@ OUTPUT_SYNC = $(if $(filter 3.%,$(MAKE_VERSION)),,--output-sync=target)
 TIME = $(if $(wildcard /usr/bin/time),/usr/bin/time -v,time)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint spark-test lint mutate bench bench-simulate bench-simulate-scale bench-build-scale bench-dbt bench-incremental bench-pm bench-quality bench-audit-pack bench-report vendor-js clean distclean
+.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint spark-test lint mutate bench bench-simulate bench-simulate-scale bench-build-scale bench-dbt bench-incremental bench-pm bench-dbt-floor bench-quality bench-audit-pack bench-report vendor-js clean distclean
 
 help:
 	@echo "make demo            simulate a landing zone ($(DEMO_RAW)) and build it into $(C2C_DUCKDB_PATH)"
@@ -61,6 +61,7 @@ help:
 	@echo "make bench-dbt       time dbt builds (event log, marts) on that landing zone"
 	@echo "make bench-incremental a no-op run, an incremental day and a full build, 3 runs each, on that zone"
 	@echo "make bench-pm        the SQL process-mining marts against pm4py on the database bench-dbt built"
+	@echo "make bench-dbt-floor what dbt costs for the event-log selection's mix of nodes with nothing in them"
 	@echo "make bench-quality   time the quality gate (landing zone and marts) on that landing zone"
 	@echo "make bench-audit-pack time c2c audit-pack on the database bench-dbt built"
 	@echo "make bench-report    time c2c report on the database bench-dbt built"
@@ -191,6 +192,10 @@ bench-incremental: $(INSTALLED)
 # The SQL process-mining marts against pm4py, on the database bench-dbt built.
 bench-pm: $(INSTALLED)
 	$(BIN)/python -m c2c.bench.pm_sql_vs_pm4py --db data/bench/full.duckdb --work data/bench/pm
+
+# What dbt costs for the event-log selection's mix of nodes (one-row tables): a daily run's floor.
+bench-dbt-floor: $(INSTALLED)
+	$(BIN)/python -m c2c.bench.dbt_floor --work data/bench/floor --runs 3
 
 # The quality gate (landing zone and marts) on the landing zone and database of bench-dbt.
 bench-quality: $(INSTALLED)
