@@ -38,7 +38,8 @@ SQL_DIRS = $(foreach dir,models macros analyses tests,$(if $(shell find $(dir) -
 # pytest processes (pytest-xdist): a test module runs in one of them, the session's landing
 # zones and builds are made once for all. PYTEST_WORKERS=0 runs the tests in this process.
 PYTEST_WORKERS ?= 2
-# sqlfluff processes
+# sqlfluff processes (with 1, sqlfluff lints in make's process and, at its exit, nanobind may print
+# a report of DuckDB objects still alive: harmless, the exit code is sqlfluff's)
 LINT_PROCESSES ?= 2
 # make test: the outputs of the steps it runs side by side are printed one step at a time
 # (GNU make 4 and later)
