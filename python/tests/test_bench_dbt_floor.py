@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from c2c.bench.dbt_floor import write_project
+from c2c.bench.dbt_floor import dbt_elapsed, nodes_passed, write_project
 
 
 def _tests(root) -> list[str]:
@@ -51,3 +51,27 @@ def test_impossible_mixes_are_refused(tmp_path, kw):
     args = dict(incremental=2, views=1, tables=1, seeds=1, tests=3) | kw
     with pytest.raises(ValueError):
         write_project(tmp_path / "floor", **args)
+
+
+def test_many_tests_on_one_column_stay_separate_nodes(tmp_path):
+    """More tests than kinds on one column: the repeated kinds get names of their own."""
+    root = tmp_path / "floor"
+    counts = write_project(root, incremental=1, views=0, tables=0, seeds=1, tests=12)
+    tests = _tests(root)
+    assert counts["test"] == 12 and len(tests) == len(set(tests)) == 12
+    assert sum(1 for t in tests if t.startswith("not_null_base_0")) == 2
+
+
+def test_a_folder_that_is_not_the_benchmarks_is_never_deleted(tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    with pytest.raises(ValueError, match="not empty"):
+        write_project(tmp_path, incremental=2, views=1, tables=1, seeds=1, tests=3)
+    assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_dbt_s_summary_lines_are_read():
+    out = ("12:00:00  Finished running 29 incremental models, 319 data tests in 0 hours 1 minutes and 9.66 seconds "
+           "(69.66s).\n12:00:00  Done. PASS=389 WARN=2 ERROR=0 SKIP=0 NO-OP=0 TOTAL=391\n")
+    assert dbt_elapsed(out) == 69.66
+    assert nodes_passed(out) == 391
+    assert dbt_elapsed("no summary") is None and nodes_passed("no summary") is None

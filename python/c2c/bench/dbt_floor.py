@@ -5,7 +5,8 @@
 Writes a throw-away dbt project with the node mix of the event-log selection (by default 29
 incremental models, 28 views, 15 tables, 5 seeds and 319 data tests; flags change the mix), every
 model a one-row table, and runs ``dbt build`` on it (seeds excluded, they are loaded once first)
-``--runs`` times with the machine's DuckDB, 2 threads. Prints the wall time of each run and
+``--runs`` times with the machine's DuckDB, 2 threads, after one untimed build (so that every
+timed run finds the tables there, as a daily run does). Prints the wall time of each run and
 dbt's own elapsed time: the floor below which no run of a selection with that many nodes can go
 on this machine, whatever its models do (a daily run's "fixed cost").
 Wall times with ``time.perf_counter``; nothing is estimated.
@@ -32,7 +33,10 @@ def write_project(root: Path, incremental: int, views: int, tables: int, seeds: 
         raise ValueError("counts must not be negative, and at least one seed and one incremental model are needed")
     if views > incremental:
         raise ValueError("each view reads one incremental model: views <= incremental")
-    if root.exists():
+    if root.exists() and any(root.iterdir()):
+        project = root / "dbt_project.yml"
+        if not (project.is_file() and project.read_text().startswith("name: floor\n")):
+            raise ValueError(f"{root} is not empty and holds no project of this benchmark: give an empty or new folder")
         shutil.rmtree(root)
     (root / "models").mkdir(parents=True)
     (root / "seeds").mkdir()
@@ -92,6 +96,22 @@ def write_project(root: Path, incremental: int, views: int, tables: int, seeds: 
     return {"incremental": incremental, "view": views, "table": tables, "seed": seeds, "test": written}
 
 
+ELAPSED = re.compile(r"Finished running .* in \d+ hours \d+ minutes and [\d.]+ seconds \(([\d.]+)s\)")
+PASSED = re.compile(r"Done\. PASS=(\d+) WARN=(\d+) ERROR=(\d+)")
+
+
+def dbt_elapsed(output: str) -> float | None:
+    """dbt's own elapsed seconds from its closing line, None where the output has none."""
+    found = ELAPSED.search(output)
+    return float(found.group(1)) if found else None
+
+
+def nodes_passed(output: str) -> int | None:
+    """The number of nodes dbt reports as passed (PASS + WARN), None where the output has no summary."""
+    found = PASSED.search(output)
+    return int(found.group(1)) + int(found.group(2)) if found else None
+
+
 def run(root: Path, args: list[str]) -> tuple[float, float | None, str]:
     """dbt in ``root``; returns (wall seconds, dbt's elapsed seconds, output)."""
     dbt = Path(sys.executable).parent / "dbt"
@@ -102,8 +122,7 @@ def run(root: Path, args: list[str]) -> tuple[float, float | None, str]:
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"dbt {' '.join(args)} failed in {root}:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
-    found = re.search(r"in 0 hours \d+ minutes and [\d.]+ seconds \(([\d.]+)s\)", proc.stdout)
-    return wall, float(found.group(1)) if found else None, proc.stdout
+    return wall, dbt_elapsed(proc.stdout), proc.stdout
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,16 +138,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     root = args.work.resolve()
-    counts = write_project(root, args.incremental, args.views, args.tables, args.seeds, args.tests)
+    try:
+        counts = write_project(root, args.incremental, args.views, args.tables, args.seeds, args.tests)
+    except ValueError as exc:
+        parser.error(str(exc))
+    expected = counts["incremental"] + counts["view"] + counts["table"] + counts["test"]
     run(root, ["seed"])
+    run(root, ["build", "--exclude-resource-type", "seed"])  # untimed: every timed run finds its tables
     print(f"dbt build of a project with nothing in its nodes: {counts}, 2 threads")
     walls, elapsed = [], []
     for i in range(args.runs):
-        wall, dbt_elapsed, out = run(root, ["build", "--exclude-resource-type", "seed"])
-        passed = re.search(r"PASS=(\d+)", out)
+        wall, seconds, out = run(root, ["build", "--exclude-resource-type", "seed"])
+        passed = nodes_passed(out)
+        if passed != expected:
+            raise SystemExit(f"dbt built {passed} nodes, not the {expected} written:\n{out[-3000:]}")
         walls.append(wall)
-        elapsed.append(dbt_elapsed)
-        print(f"  run {i + 1}: {wall:.1f} s wall, dbt's elapsed {dbt_elapsed} s, {passed.group(1) if passed else '?'} nodes passed")
+        elapsed.append(seconds)
+        print(f"  run {i + 1}: {wall:.1f} s wall, dbt's elapsed {seconds} s, {passed} nodes passed")
     print(f"  range: {min(walls):.1f}-{max(walls):.1f} s wall")
     (root / "floor_results.json").write_text(json.dumps({"counts": counts, "wall_s": walls, "dbt_elapsed_s": elapsed},
                                                         indent=2))
