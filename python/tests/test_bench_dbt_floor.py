@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import yaml
 
-from c2c.bench.dbt_floor import dbt_elapsed, nodes_passed, write_project
+from c2c.bench.dbt_floor import run_summary, write_project
 
 
 def _tests(root) -> list[str]:
@@ -69,9 +71,9 @@ def test_a_folder_that_is_not_the_benchmarks_is_never_deleted(tmp_path):
     assert (tmp_path / "keep.txt").read_text() == "mine"
 
 
-def test_dbt_s_summary_lines_are_read():
-    out = ("12:00:00  Finished running 29 incremental models, 319 data tests in 0 hours 1 minutes and 9.66 seconds "
-           "(69.66s).\n12:00:00  Done. PASS=389 WARN=2 ERROR=0 SKIP=0 NO-OP=0 TOTAL=391\n")
-    assert dbt_elapsed(out) == 69.66
-    assert nodes_passed(out) == 391
-    assert dbt_elapsed("no summary") is None and nodes_passed("no summary") is None
+def test_the_summary_counts_only_the_nodes_that_passed(tmp_path):
+    results = tmp_path / "run_results.json"
+    results.write_text(json.dumps({"elapsed_time": 13.58, "results": [
+        {"status": "success"}, {"status": "pass"}, {"status": "warn"}, {"status": "fail"}, {"status": "error"},
+        {"status": "skipped"}]}))
+    assert run_summary(results) == (13.58, 3)

@@ -7,9 +7,10 @@ incremental models, 28 views, 15 tables, 5 seeds and 319 data tests; flags chang
 model a one-row table, and runs ``dbt build`` on it (seeds excluded, they are loaded once first)
 ``--runs`` times with the machine's DuckDB, 2 threads, after one untimed build (so that every
 timed run finds the tables there, as a daily run does). Prints the wall time of each run and
-dbt's own elapsed time: the floor below which no run of a selection with that many nodes can go
-on this machine, whatever its models do (a daily run's "fixed cost").
-Wall times with ``time.perf_counter``; nothing is estimated.
+dbt's own elapsed time (``run_results.json``), and the peak memory: the floor below which no run
+of a selection with that many nodes can go on this machine, whatever its models do (a daily
+run's "fixed cost"). Wall times and peak memory by ``c2c.bench.dbt_build.measure``; nothing is
+estimated.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from .dbt_build import measure
 
 TEST_KINDS = ("not_null", "unique", "accepted_values")
 
@@ -43,7 +43,8 @@ def write_project(root: Path, incremental: int, views: int, tables: int, seeds: 
     (root / "dbt_project.yml").write_text(
         "name: floor\nversion: '1.0'\nprofile: floor\nmodel-paths: [models]\nseed-paths: [seeds]\n")
     (root / "profiles.yml").write_text(
-        "floor:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: floor.duckdb\n      threads: 2\n")
+        "floor:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: '{root / 'floor.duckdb'}'\n      threads: 2\n")
     for i in range(seeds):
         (root / "seeds" / f"seed_{i}.csv").write_text("id,name\n1,a\n")
     models: list[str] = []
@@ -96,33 +97,19 @@ def write_project(root: Path, incremental: int, views: int, tables: int, seeds: 
     return {"incremental": incremental, "view": views, "table": tables, "seed": seeds, "test": written}
 
 
-ELAPSED = re.compile(r"Finished running .* in \d+ hours \d+ minutes and [\d.]+ seconds \(([\d.]+)s\)")
-PASSED = re.compile(r"Done\. PASS=(\d+) WARN=(\d+) ERROR=(\d+)")
+def run_summary(run_results: Path) -> tuple[float, int]:
+    """dbt's elapsed seconds and the number of nodes that passed (or warned), from a run_results.json."""
+    results = json.loads(run_results.read_text())
+    passed = sum(1 for node in results["results"] if node["status"] in ("success", "pass", "warn"))
+    return results["elapsed_time"], passed
 
 
-def dbt_elapsed(output: str) -> float | None:
-    """dbt's own elapsed seconds from its closing line, None where the output has none."""
-    found = ELAPSED.search(output)
-    return float(found.group(1)) if found else None
-
-
-def nodes_passed(output: str) -> int | None:
-    """The number of nodes dbt reports as passed (PASS + WARN), None where the output has no summary."""
-    found = PASSED.search(output)
-    return int(found.group(1)) + int(found.group(2)) if found else None
-
-
-def run(root: Path, args: list[str]) -> tuple[float, float | None, str]:
-    """dbt in ``root``; returns (wall seconds, dbt's elapsed seconds, output)."""
+def run(root: Path, name: str, *args: str) -> tuple[float, int]:
+    """dbt in ``root`` (its log in ``root/logs/<name>.log``); returns (wall seconds, peak RSS bytes)."""
     dbt = Path(sys.executable).parent / "dbt"
     env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    start = time.perf_counter()
-    proc = subprocess.run([str(dbt), *args, "--profiles-dir", str(root), "--project-dir", str(root)],
-                          cwd=root, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"dbt {' '.join(args)} failed in {root}:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
-    return wall, dbt_elapsed(proc.stdout), proc.stdout
+    return measure([str(dbt), *args, "--profiles-dir", str(root), "--project-dir", str(root)], env,
+                   root / "logs" / f"{name}.log")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,21 +130,21 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     expected = counts["incremental"] + counts["view"] + counts["table"] + counts["test"]
-    run(root, ["seed"])
-    run(root, ["build", "--exclude-resource-type", "seed"])  # untimed: every timed run finds its tables
+    run(root, "seed", "seed")
+    run(root, "warm-up", "build", "--exclude-resource-type", "seed")  # untimed: every timed run finds its tables
     print(f"dbt build of a project with nothing in its nodes: {counts}, 2 threads")
-    walls, elapsed = [], []
+    runs = []
     for i in range(args.runs):
-        wall, seconds, out = run(root, ["build", "--exclude-resource-type", "seed"])
-        passed = nodes_passed(out)
+        wall, peak = run(root, f"run_{i + 1}", "build", "--exclude-resource-type", "seed")
+        elapsed, passed = run_summary(root / "target" / "run_results.json")
         if passed != expected:
-            raise SystemExit(f"dbt built {passed} nodes, not the {expected} written:\n{out[-3000:]}")
-        walls.append(wall)
-        elapsed.append(seconds)
-        print(f"  run {i + 1}: {wall:.1f} s wall, dbt's elapsed {seconds} s, {passed} nodes passed")
+            raise SystemExit(f"dbt passed {passed} nodes, not the {expected} written (see {root / 'logs'})")
+        runs.append({"wall_s": round(wall, 2), "dbt_elapsed_s": round(elapsed, 2), "peak_rss_gb": round(peak / 1e9, 2)})
+        print(f"  run {i + 1}: {wall:.1f} s wall, dbt's elapsed {elapsed:.1f} s, peak {peak / 1e9:.2f} GB, "
+              f"{passed} nodes passed")
+    walls = [r["wall_s"] for r in runs]
     print(f"  range: {min(walls):.1f}-{max(walls):.1f} s wall")
-    (root / "floor_results.json").write_text(json.dumps({"counts": counts, "wall_s": walls, "dbt_elapsed_s": elapsed},
-                                                        indent=2))
+    (root / "floor_results.json").write_text(json.dumps({"counts": counts, "runs": runs}, indent=2))
     return 0
 
 
