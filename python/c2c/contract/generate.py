@@ -36,6 +36,8 @@ MACRO_FILE = Path("macros/landing_contract.sql")
 EXPECTATIONS_DIR = Path("python/c2c/quality/expectations")
 _WIDTH = 96  # the folded descriptions wrap before this column
 _LIVE_ROWS = "coalesce(isdelete, 0) <> 1"
+# the `where` marker that limits a test to the records a build changed (macros/changed_rows.sql)
+_CHANGED_ROWS = "changed_rows()"
 SPEC_FILE = "python/c2c/contract/spec.yml"
 
 
@@ -155,8 +157,10 @@ def _table_lines(table: Table) -> list[str]:
                     "            optional: true"]
         if table.key and not table.optional:
             combination = ", ".join([*table.key, "versionnumber"])
+            # in an incremental build, the keys of the rows in the lake window, against every row
             out += ["        data_tests:", "          - unique_combination_of_columns:", "              arguments:",
-                    f"                combination_of_columns: [{combination}]"]
+                    f"                combination_of_columns: [{combination}]", "              config:",
+                    f'                where: "{_CHANGED_ROWS}"']
     else:
         csv_columns = "{" + ", ".join(f"'{c.name}': 'varchar'" for c in table.all_columns) + "}"
         out += ["        config:", "          meta:"] + (["            optional: true"] if table.optional else [])
