@@ -48,7 +48,7 @@ OUTPUT_SYNC = $(if $(filter 3.%,$(MAKE_VERSION)),,--output-sync=target)
 TIME = $(if $(wildcard /usr/bin/time),/usr/bin/time -v,time)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint spark-test lint mutate bench bench-simulate bench-simulate-scale bench-build-scale bench-dbt bench-incremental bench-pm bench-dbt-floor bench-quality bench-audit-pack bench-report vendor-js clean distclean
+.PHONY: help venv install demo test pytest dbt-test dbt-test-and-lint spark-test lint mutate bench bench-simulate bench-simulate-scale bench-build-scale bench-dbt bench-incremental bench-changed-rows-tests bench-pm bench-dbt-floor bench-quality bench-audit-pack bench-report vendor-js clean distclean
 
 help:
 	@echo "make demo            simulate a landing zone ($(DEMO_RAW)) and build it into $(C2C_DUCKDB_PATH)"
@@ -61,6 +61,7 @@ help:
 	@echo "make bench-build-scale the build of the event log and collections marts on 1, 3 and 10 million invoices (about 75 min, 65 GB of free disk)"
 	@echo "make bench-dbt       time dbt builds (event log, marts) on that landing zone"
 	@echo "make bench-incremental a no-op run, an incremental day and a full build, 3 runs each, on that zone"
+	@echo "make bench-changed-rows-tests the no-op run and the day with the staging tests on every row and on the changed rows"
 	@echo "make bench-pm        the SQL process-mining marts against pm4py on the database bench-dbt built"
 	@echo "make bench-dbt-floor what dbt costs for the event-log selection's mix of nodes with nothing in them"
 	@echo "make bench-quality   time the quality gate (landing zone and marts) on that landing zone"
@@ -189,6 +190,10 @@ bench-dbt: $(INSTALLED)
 # the landing zone of bench-simulate.
 bench-incremental: $(INSTALLED)
 	$(BIN)/python -m c2c.bench.incremental --zone data/bench/raw --work data/bench/incremental --runs 3
+
+# The staging data tests on every row against the changed rows only, on what bench-incremental left.
+bench-changed-rows-tests: $(INSTALLED)
+	$(BIN)/python -m c2c.bench.changed_rows_tests --work data/bench/incremental --runs 2
 
 # The SQL process-mining marts against pm4py, on the database bench-dbt built.
 bench-pm: $(INSTALLED)

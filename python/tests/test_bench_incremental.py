@@ -47,3 +47,23 @@ def test_breakdown_sums_node_time_per_layer(tmp_path):
     assert got["node_seconds_total"] == 8.0
     assert [s["node"] for s in got["slowest"]] == ["event_log", "base_x"]
     assert layer_of("seed.p.s", "") == "seeds"
+
+
+def test_changed_rows_bench_reads_elapsed_and_test_time_and_stops_on_a_failure(tmp_path):
+    from c2c.bench.changed_rows_tests import timings
+
+    results = tmp_path / "run_results.json"
+    results.write_text(json.dumps({"elapsed_time": 12.5, "results": [
+        {"unique_id": "model.p.base_x", "status": "success", "execution_time": 4.0},
+        {"unique_id": "test.p.unique_x.abc", "status": "pass", "execution_time": 1.25},
+        {"unique_id": "test.p.not_null_x.def", "status": "warn", "execution_time": 0.5}]}))
+    assert timings(results) == (12.5, 1.75, 2)
+    failing = json.loads(results.read_text())
+    failing["results"][1]["status"] = "fail"
+    results.write_text(json.dumps(failing))
+    try:
+        timings(results)
+    except SystemExit as stop:
+        assert "unique_x" in str(stop)
+    else:
+        raise AssertionError("a failed test did not stop the benchmark")
