@@ -131,11 +131,7 @@
         {%- elif start is none -%}
             {%- set predicate = '(1 = 1)' -%}
         {%- else -%}
-            {%- set in_window -%}
-                ({{ changed_rows_lake_time(model, base_model, 'tested_rows') }} is null
-                or {{ changed_rows_lake_time(model, base_model, 'tested_rows') }}
-                    > cast('{{ start }}' as {{ dbt.type_timestamp() }}))
-            {%- endset -%}
+            {%- set in_window = lake_time_after(changed_rows_lake_time(model, base_model, 'tested_rows'), start) -%}
             {%- if key_columns -%}
                 {%- set predicate -%}
                 ({{ in_window }}
@@ -143,9 +139,7 @@
                     select 1
                     from {{ relation }} as changed_rows
                     where
-                        ({{ changed_rows_lake_time(model, base_model, 'changed_rows') }} is null
-                        or {{ changed_rows_lake_time(model, base_model, 'changed_rows') }}
-                            > cast('{{ start }}' as {{ dbt.type_timestamp() }}))
+                        {{ lake_time_after(changed_rows_lake_time(model, base_model, 'changed_rows'), start) }}
                         {%- for column in key_columns %}
                         and changed_rows.{{ column }} = tested_rows.{{ column }}
                         {%- endfor %}

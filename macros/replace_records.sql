@@ -86,11 +86,17 @@
     {%- if start is none -%}
     (1 = 1)
     {%- else -%}
+    {{ lake_time_after(lake_time, start) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- True for a lake time later than `start` (text, a timestamp) or unknown (NULL): the condition of
+    every lake window (in_lake_window; the data tests on changed rows, macros/changed_rows.sql). -#}
+{% macro lake_time_after(lake_time, start) -%}
     (
         {{ lake_time }} is null
         or {{ lake_time }} > cast('{{ start }}' as {{ dbt.type_timestamp() }})
     )
-    {%- endif -%}
 {%- endmacro %}
 
 {#- The start of the lake window of the model being run (see in_lake_window), as text: the

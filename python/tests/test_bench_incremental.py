@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 import duckdb
+import pytest
 
 from c2c.bench.incremental import breakdown, layer_of
 from c2c.bench.landing import add_landing_day_changes, land_until, last_lake_time
@@ -61,9 +62,5 @@ def test_changed_rows_bench_reads_elapsed_and_test_time_and_stops_on_a_failure(t
     failing = json.loads(results.read_text())
     failing["results"][1]["status"] = "fail"
     results.write_text(json.dumps(failing))
-    try:
+    with pytest.raises(SystemExit, match="unique_x"):
         timings(results)
-    except SystemExit as stop:
-        assert "unique_x" in str(stop)
-    else:
-        raise AssertionError("a failed test did not stop the benchmark")

@@ -27,7 +27,6 @@
 {%- if start is none %}
 {%- set raw_relation = source(source_name, table_name) %}
 {%- else %}
-{%- set window = "cast('" ~ start ~ "' as " ~ dbt.type_timestamp() ~ ")" %}
 {%- set id_column, raw_id = 'recid', safe_cast('recid', dbt.type_bigint()) %}
 {%- set raw_lake_time, lake_column = d365_timestamp('sinkmodifiedon'), 'lake_modified_at' %}
 {%- set raw_relation -%}
@@ -35,7 +34,7 @@
     select * from {{ source(source_name, table_name) }}
     where
         {{ raw_id }} in (select window_ids.record_id from window_ids)
-        or ({{ raw_id }} is null and ({{ raw_lake_time }} is null or {{ raw_lake_time }} > {{ window }}))
+        or ({{ raw_id }} is null and {{ lake_time_after(raw_lake_time, start) }})
 ) as raw_rows_of_changed_records
 {%- endset %}
 {%- endif %}
@@ -46,7 +45,7 @@ window_ids as (
     -- the records with a raw row in the lake window, by id
     select distinct {{ raw_id }} as record_id
     from {{ source(source_name, table_name) }}
-    where {{ raw_lake_time }} is null or {{ raw_lake_time }} > {{ window }}
+    where {{ lake_time_after(raw_lake_time, start) }}
 
 ),
 
@@ -84,7 +83,7 @@ quarantined_counts as (
             quarantined.{{ id_column }} in (select window_ids.record_id from window_ids)
             or (
                 quarantined.{{ id_column }} is null
-                and (quarantined.{{ lake_column }} is null or quarantined.{{ lake_column }} > {{ window }})
+                and {{ lake_time_after('quarantined.' ~ lake_column, start) }}
             )
         )
         {%- endif %}
