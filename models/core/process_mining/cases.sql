@@ -49,8 +49,10 @@ fx as (
 
 as_of as (
 
+    -- read from event_log itself, two columns: a second reader of the events import would make
+    -- the engine hold every event in memory
     select {{ as_of_date('event_timestamp') }} as as_of_date
-    from events
+    from {{ ref('event_log') }}
     where source_system <> 'derived'
 
 ),

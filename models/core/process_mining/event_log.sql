@@ -29,6 +29,19 @@
 {#- var event_log_source: landing (default) builds the log from the landing zone; byo reads a log
     loaded with `c2c byo-log` (stg_byo__event_log) instead. -#}
 {%- set byo = var('event_log_source', 'landing') == 'byo' %}
+{%- set emitters = ['int_events__invoices', 'int_events__credit_limits', 'int_events__dunning',
+    'int_events__collection_calls', 'int_events__disputes_and_promises', 'int_events__payments',
+    'int_events__closure'] %}
+{#- An incremental run on DuckDB computes the events twice: every case, streamed into one
+    fingerprint per case, then the changed cases only, with the filter on the emitters' rows.
+    Computing them once and reading them twice would hold every event of the log in memory. On
+    Spark (partitions written whole) and for a loaded log (a view) one pass is kept. -#}
+{%- set two_pass = is_incremental() and not byo and not spark_family %}
+{#- The fingerprint of a case covers every column but event_id, the hash of five of the others
+    (event_key): hashing it again for every event would cost more than the rest together. A
+    loaded log's event_id comes from its file, and counts. -#}
+{%- set fingerprint_columns = event_log_columns if byo else event_log_columns[1:] %}
+
 
 with {% if byo -%}
 
@@ -40,90 +53,24 @@ final_columns as (
 )
 {%- else -%}
 
-invoices as (
-
-    select * from {{ ref('int_invoices_identified') }}
-
-),
-
 catalogue as (
 
     select * from {{ ref('activity_catalogue') }}
 
 ),
 
-source_events as (
-
-    select * from {{ ref('int_events__invoices') }}
-    union all
-    select * from {{ ref('int_events__credit_limits') }}
-    union all
-    select * from {{ ref('int_events__dunning') }}
-    union all
-    select * from {{ ref('int_events__collection_calls') }}
-    union all
-    select * from {{ ref('int_events__disputes_and_promises') }}
-    union all
-    select * from {{ ref('int_events__payments') }}
-    union all
-    select * from {{ ref('int_events__closure') }}
-
-),
-
 as_of as (
 
+    -- the date of the latest event of any emitter: their timestamps only, read on their own
     select {{ as_of_date('event_timestamp') }} as as_of_date
-    from source_events
-
-),
-
-closed as (
-
-    select
-        case_id,
-        min(event_timestamp) as closed_at
-    from source_events
-    where activity_code in ('INVOICE_SETTLED', 'INVOICE_WRITTEN_OFF')
-    group by case_id
-
-),
-
-due_date_passed as (
-
-    -- derived: 00:00 UTC of the day after the due date, if the invoice was still open then
-    select
-        invoices.case_id,
-        'DUE_DATE_PASSED' as activity_code,
-        cast({{ dbt.dateadd('day', 1, 'invoices.due_date') }} as {{ dbt.type_timestamp() }}) as event_timestamp,
-        'system' as resource,
-        'system' as resource_type,
-        'derived' as source_system,
-        'custinvoicejour' as source_table,
-        invoices.source_record_id,
-        cast(null as {{ dbt.type_int() }}) as dunning_level,
-        cast(null as {{ dbt.type_numeric() }}) as amount,
-        invoices.currency,
-        cast(null as {{ dbt.type_string() }}) as reason_code
-    from invoices
-    cross join as_of
-    left join closed
-        on invoices.case_id = closed.case_id
-    where
-        invoices.due_date is not null
-        and {{ dbt.dateadd('day', 1, 'invoices.due_date') }} <= as_of.as_of_date
-        and (
-            closed.closed_at is null
-            or closed.closed_at > cast({{ dbt.dateadd('day', 1, 'invoices.due_date') }} as {{ dbt.type_timestamp() }})
-        )
-
-),
-
-all_events as (
-
-    select * from source_events
-    where event_timestamp is not null
-    union all
-    select * from due_date_passed
+    from (
+        {%- for emitter in emitters %}
+        select event_timestamp from {{ ref(emitter) }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ) as emitted
 
 ),
 
@@ -162,73 +109,8 @@ resource_roles as (
     group by resource
 
 ),
-
-final as (
-
-    select
-        {{ dbt.hash(event_key) }} as event_id,
-        all_events.case_id,
-        invoices.company_code,
-        invoices.invoice_id,
-        {{ pseudonymise('invoices.customer_id', 'customer') }} as customer_id,
-        catalogue.label_en as activity,
-        all_events.activity_code,
-        catalogue.activity_order,
-        cast(all_events.event_timestamp as {{ dbt.type_timestamp() }}) as event_timestamp,
-        case
-            when all_events.resource_type = 'system' then all_events.resource
-            else {{ pseudonymise('all_events.resource', 'worker') }}
-        end as resource,
-        case
-            when all_events.resource_type = 'system' then 'system'
-            else coalesce(resource_roles.resource_type, all_events.resource_type)
-        end as resource_type,
-        all_events.source_system,
-        all_events.source_table,
-        all_events.source_record_id,
-        all_events.dunning_level,
-        cast(all_events.amount as {{ dbt.type_numeric() }}) as amount,
-        all_events.currency,
-        all_events.reason_code,
-        catalogue.label_fr as activity_fr
-    from all_events
-    inner join invoices
-        on all_events.case_id = invoices.case_id
-    inner join catalogue
-        on all_events.activity_code = catalogue.activity_code
-    left join resource_roles
-        on all_events.resource = resource_roles.resource
-
-)
-,
-
-final_columns as (
-
-    select
-        event_id,
-        case_id,
-        company_code,
-        invoice_id,
-        customer_id,
-        activity,
-        activity_code,
-        activity_order,
-        event_timestamp,
-        resource,
-        resource_type,
-        source_system,
-        source_table,
-        source_record_id,
-        dunning_level,
-        amount,
-        currency,
-        reason_code,
-        activity_fr
-    from final
-
-)
+{{ event_log_landing_events('', false, emitters, event_key) }}
 {%- endif %}
-
 {% if is_incremental() %}
 ,
 
@@ -237,7 +119,7 @@ new_fingerprints as (
     select
         case_id,
         count(*) as event_count,
-        sum({{ row_fingerprint(event_log_columns) }}) as fingerprint
+        sum({{ row_fingerprint(fingerprint_columns) }}) as fingerprint
     from final_columns
     group by case_id
 
@@ -248,7 +130,7 @@ stored_fingerprints as (
     select
         case_id,
         count(*) as event_count,
-        sum({{ row_fingerprint(event_log_columns) }}) as fingerprint
+        sum({{ row_fingerprint(fingerprint_columns) }}) as fingerprint
     from {{ this }}
     group by case_id
 
@@ -257,7 +139,7 @@ stored_fingerprints as (
 changed_cases as (
 
     -- cases whose freshly computed events differ from the stored ones: compared by count and
-    -- a fingerprint of every column, per case; and stored cases that are gone
+    -- a fingerprint of their columns (fingerprint_columns), per case; and stored cases that are gone
     select new_fingerprints.case_id
     from new_fingerprints
     left join stored_fingerprints
@@ -293,13 +175,20 @@ changed_companies as (
 
 )
 {%- endif %}
+{%- if two_pass %},
+{{ event_log_landing_events('changed_', true, emitters, event_key) }}
+{%- endif %}
 {% endif %}
 
+{% if two_pass -%}
+select * from changed_final_columns
+{%- else -%}
 select * from final_columns
-{% if is_incremental() %}
+{%- if is_incremental() %}
 {%- if spark_family %}
 where company_code in (select changed_companies.company_code from changed_companies)
 {%- else %}
 where case_id in (select changed_cases.case_id from changed_cases)
 {%- endif %}
-{% endif %}
+{%- endif %}
+{%- endif %}
