@@ -13,7 +13,7 @@ A mutant is one small change of a model's SQL text, the kind of slip a reviewer 
 
 Only SQL is mutated: comments, string literals and Jinja (``{{ }}``, ``{% %}``, ``{# #}``) are
 left alone, except the day count of ``dbt.dateadd``, and so is the SQL only an incremental run
-reads (``{% if is_incremental() %}``). In a join's ``on`` condition ``=`` and
+reads (``{% if is_incremental() %}``, and ``{% if only_changed %}`` in event_log's macro). In a join's ``on`` condition ``=`` and
 ``and`` are not mutated: the result is a near cross join, a defect no one writes unnoticed and
 one that only makes the run slow; the join type and the other comparisons there are mutated.
 """
@@ -34,6 +34,11 @@ CLAUSE_WORDS = {"select", "from", "where", "on", "having", "when", "then", "else
 WHERE_END_WORDS = {"group", "order", "having", "union", "window", "limit", "qualify", "select", "from"}
 
 
+# Macros that hold a model's SQL (rendered into it), with that model: a mutant of the macro is a
+# mutant of the model.
+MACRO_MODELS = {"macros/event_log_landing_events.sql": "event_log"}
+
+
 @dataclass(frozen=True)
 class Mutant:
     """One change of one model's SQL: text[start:end] replaced by ``replacement``."""
@@ -48,6 +53,9 @@ class Mutant:
 
     @property
     def model(self) -> str:
+        """The model built again for the mutant: the file's model, or the one a macro writes the SQL of."""
+        if self.path in MACRO_MODELS:
+            return MACRO_MODELS[self.path]
         return self.path.rsplit("/", 1)[-1].removesuffix(".sql")
 
     @property
@@ -294,8 +302,10 @@ def _wheres(sql: _Sql) -> Iterable[Mutant]:
 
 
 # SQL that only an incremental run reads (the harness rebuilds with --full-refresh; the
-# incremental path has tests of its own, python/tests/test_incremental.py)
-INCREMENTAL_BLOCK = re.compile(r"{%-?\s*if\s+is_incremental\(\)\s*-?%}.*?{%-?\s*endif\s*-?%}", re.DOTALL)
+# incremental path has tests of its own, python/tests/test_incremental.py): is_incremental()
+# blocks, and the only_changed blocks of event_log_landing_events (its second, incremental pass)
+INCREMENTAL_BLOCK = re.compile(r"{%-?\s*if\s+(?:is_incremental\(\)|only_changed)\s*-?%}.*?{%-?\s*endif\s*-?%}",
+                               re.DOTALL)
 
 
 def find_mutants(path: str, text: str) -> list[Mutant]:

@@ -52,7 +52,7 @@ PROJECT_ITEMS = ("dbt_project.yml", "profiles.yml", "selectors.yml", "models", "
 # The models mutated, by family (globs relative to the project).
 SCOPE = {
     "event log": ["models/intermediate/events/*.sql", "models/core/process_mining/event_log.sql",
-                  "models/core/process_mining/cases.sql"],
+                  "macros/event_log_landing_events.sql", "models/core/process_mining/cases.sql"],
     "conformance": ["models/core/collections/int_dunning_*.sql", "models/core/collections/int_conformance_*.sql",
                     "models/core/collections/fct_dunning_conformance.sql",
                     "models/marts/collections/fct_dunning_conformance_summary.sql"],
