@@ -105,3 +105,21 @@ def test_a_failing_node_is_named_without_its_hash():
     assert _node_name("test.credit_to_cash.assert_pm_dfg_flow_is_conserved") == "assert_pm_dfg_flow_is_conserved"
     assert _node_name("unit_test.credit_to_cash.cases.cases__collector") == "cases__collector"
     assert _node_name("model.credit_to_cash.fct_ar_monthly") == "fct_ar_monthly"
+
+
+def test_every_mutant_in_scope_rebuilds_a_model_of_the_project():
+    from c2c.bench.mutate import REPO, all_mutants
+
+    models = {p.stem for p in (REPO / "models").rglob("*.sql")}
+    targets = {m.path: m.model for ms in all_mutants(REPO).values() for m in ms}
+    assert any(path.startswith("macros/") for path in targets), "no macro in the mutation scope: drop MACRO_MODELS"
+    missing = sorted(f"{path} -> {model}" for path, model in targets.items() if model not in models)
+    assert not missing, f"mutants whose rebuild would select no model: {missing}"
+
+
+def test_a_macro_without_its_model_is_refused():
+    from c2c.bench.mutants import Mutant
+
+    mutant = Mutant("macros/some_macro.sql", "comparison", 0, 1, "<", "<=", 1)
+    with pytest.raises(ValueError, match="MACRO_MODELS"):
+        _ = mutant.model
