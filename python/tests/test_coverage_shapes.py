@@ -79,3 +79,24 @@ def test_letters_never_posted_are_not_events(built_default, zone_default):
     letters = set(_query(built_default, "select source_record_id from event_log "
                                         "where source_table = 'custcollectionletterjour'")["source_record_id"])
     assert letters and not set(unposted["recid"].astype(str)) & letters
+
+
+def test_a_credit_limit_workflow_approved_in_two_levels_is_decided_by_its_last_step(built_default, zone_default):
+    steps = _raw_current(zone_default, "workflowtrackingtable", "trackingtype in (4, 19)")
+    steps = steps.sort_values(["workflowtrackingstatustable", "createddatetime", "recid"])
+    per_instance = steps.groupby("workflowtrackingstatustable")["recid"].transform("size")
+    two_level = steps[per_instance > 1]
+    assert len(two_level) > 0, "the default simulation has credit-limit workflows approved in two levels"
+    last = two_level.groupby("workflowtrackingstatustable").tail(1)
+    earlier = two_level.drop(last.index)
+    decisions = _query(built_default, "select source_record_id, activity_code from event_log "
+                                      "where source_table = 'workflowtrackingtable'")
+    decided = set(decisions["source_record_id"])
+    assert not set(earlier["recid"].astype(str)) & decided, "a first-level approval became a decision event"
+    missing = set(last["recid"].astype(str)) - decided
+    # a request followed by no invoice is in no case: its decision is no event either
+    assert len(missing) < len(last), "no final step of a two-level workflow is a decision event"
+    code = dict(zip(decisions["source_record_id"], decisions["activity_code"]))
+    wrong = [r for r, t in zip(last["recid"].astype(str), last["trackingtype"])
+             if r in code and code[r] != ("CREDIT_LIMIT_REJECTED" if t == 19 else "CREDIT_LIMIT_APPROVED")]
+    assert not wrong, f"final steps with the wrong decision: {wrong[:5]}"

@@ -11,7 +11,9 @@ Two steps, each called from one line of the pipeline:
   customers blocked for invoicing or for everything (with the change as a second version of the
   customer row), free-text drafts never posted, planned calls not yet made (activities with
   ``closed = 0``), activity categories Appointment and Event, HighRadius letters whose delivery
-  is still pending, HighRadius tasks and escalations, and lake rows that carry an explicit
+  is still pending, HighRadius tasks and escalations, D365 credit-limit workflows approved in two
+  levels (a first-level approval before the final approval or rejection: only the final step
+  decides, so the first level is no event), and lake rows that carry an explicit
   ``isdelete = 0`` (from the day the export was switched to write it).
 
 Every step records how many rows it made in ``world.shapes`` (printed by ``c2c simulate`` and
@@ -36,6 +38,7 @@ ABANDONED_DRAFT_RATE = 0.02  # free-text drafts never posted, per posted draft
 APPOINTMENT_RATE = 0.30  # D365 calls scheduled as appointments (category 0) rather than logged as actions (2)
 EVENT_EMAIL_RATE = 0.50  # D365 e-mail activities recorded as events (category 3) rather than tasks (1)
 ESCALATION_RATE = 0.20  # HighRadius invoices at the final dunning level escalated by their collector
+TWO_LEVEL_APPROVAL_RATE = 0.25  # decided D365 credit-limit workflows with a first-level approval before the decision
 
 
 def _rng(w: World, stream: int) -> np.random.Generator:
@@ -87,6 +90,7 @@ def table_shapes(w: World, d: dict[str, pd.DataFrame], hr: dict[str, pd.DataFram
     _activity_shapes(w, d, keys)
     _pending_delivery(w, hr)
     _hr_tasks_and_escalations(w, hr, keys)
+    _two_level_approvals(w, d)
     _explicit_live_flag(w, d)
 
 
@@ -216,6 +220,46 @@ def _hr_tasks_and_escalations(w: World, hr: dict[str, pd.DataFrame], keys: dict)
     hr["hr_collection_activity"] = pd.concat([act, new], ignore_index=True)
     w.shapes["highradius.hr_collection_activity.task_after_promise"] = int((a_type == "TASK").sum())
     w.shapes["highradius.hr_collection_activity.escalation_after_final_level"] = int((a_type == "ESCALATION").sum())
+
+
+def _two_level_approvals(w: World, d: dict[str, pd.DataFrame]) -> None:
+    """A first-level approval step in some decided D365 credit-limit workflows, between the
+    submission and the final approval or rejection, by another approver of the same company
+    (one who takes credit-limit decisions there). The final step stays the decision."""
+    rng = _rng(w, 7)
+    wt, wf, adj = d["workflowtrackingtable"], d["workflowtrackingstatustable"], d["credmancreditlimitadjtable"]
+    if not len(wt):
+        w.shapes["d365.workflowtrackingtable.first_level_approval"] = 0
+        return
+    typ = wt["trackingtype"].to_numpy()
+    instance = wt["workflowtrackingstatustable"].to_numpy()
+    ts = wt["createddatetime"].to_numpy(np.int64)
+    user = wt["user"].to_numpy(dtype=object)
+    submitted = pd.Series(ts[typ == 23], index=instance[typ == 23])
+    submitted = submitted[~submitted.index.duplicated()]
+    company_of_journal = adj.drop_duplicates("recid").set_index("recid")["dataareaid"]
+    journal = pd.Series(wf["contextrecid"].to_numpy(), index=wf["recid"].to_numpy())
+    journal = journal[~journal.index.duplicated()]
+    company = company_of_journal.reindex(journal.reindex(instance).to_numpy()).to_numpy(dtype=object)
+    decision = (typ == 4) | (typ == 19)
+    lo = submitted.reindex(instance).to_numpy(np.float64) + 60
+    hi = ts.astype(np.float64) - 60
+    pick = np.flatnonzero(decision & (hi > lo) & (rng.random(len(wt)) < TWO_LEVEL_APPROVAL_RATE))
+    # the approvers of each company: the users of its final steps
+    pool: dict[object, np.ndarray] = {}
+    for c in pd.unique(company[decision]):
+        pool[c] = np.unique(user[decision & (company == c)].astype(str))
+    first_user = np.empty(len(pick), dtype=object)
+    for j, i in enumerate(pick):
+        others = pool[company[i]][pool[company[i]] != str(user[i])]
+        first_user[j] = others[rng.integers(0, len(others))] if len(others) else user[i]
+    at = (lo[pick] + rng.random(len(pick)) * (hi[pick] - lo[pick])).astype(np.int64)
+    n = len(wt)
+    rows = Lake(rng).stamp(frame({
+        "recid": _recids(n + len(pick), 23, w.ids)[n:], "workflowtrackingstatustable": instance[pick],
+        "trackingtype": pd.array(np.full(len(pick), 4), dtype="int32"), "user": first_user, "createddatetime": at}), at)
+    d["workflowtrackingtable"] = pd.concat([wt, rows[wt.columns]], ignore_index=True)
+    w.shapes["d365.workflowtrackingtable.first_level_approval"] = int(len(pick))
 
 
 def _explicit_live_flag(w: World, d: dict[str, pd.DataFrame]) -> None:
