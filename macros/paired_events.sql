@@ -10,8 +10,13 @@
     the closing of the same source record; in D365 (custdisputehistory) the invoice has one
     status at a time, so an opening is paired with the first closing of the case after it that
     comes from another record (the next status change). A promise cancelled or replaced then
-    ends its own interval and never shifts the pairs after it. -#}
-{% macro paired_events(kind, openings, closings, pair_by_record=false) -%}
+    ends its own interval and never shifts the pairs after it.
+    closing_record_of = {'model': ..., 'table': ..., 'record_id': ...} pairs each opening with
+    the closing read from the record that model names for it: the model has one row per
+    opening record (case_id, source_table, source_record_id) and names its closing's record in
+    the columns `table` and `record_id` (credit requests: int_credit_limit_requests names each
+    request's decision, which another request's decision must never stand for). -#}
+{% macro paired_events(kind, openings, closings, pair_by_record=false, closing_record_of=none) -%}
 with events as (
 
     select
@@ -25,6 +30,7 @@ with events as (
         event_timestamp,
         resource,
         source_system,
+        source_table,
         source_record_id,
         amount,
         currency,
@@ -67,7 +73,46 @@ numbered as (
 
 ),
 
-{%- if pair_by_record %}
+{%- if closing_record_of %}
+
+closing_records as (
+
+    select
+        case_id,
+        source_table,
+        source_record_id,
+        {{ closing_record_of['table'] }} as closing_source_table,
+        {{ closing_record_of['record_id'] }} as closing_source_record_id
+    from {{ ref(closing_record_of['model']) }}
+    where {{ closing_record_of['record_id'] }} is not null
+
+),
+
+closing_candidates as (
+
+    select
+        opening.event_id as opening_event_id,
+        closing.event_id as closing_event_id,
+        row_number() over (
+            partition by opening.event_id
+            order by closing.event_timestamp, closing.activity_order, closing.event_id
+        ) as candidate_rank
+    from numbered as opening
+    inner join closing_records
+        on
+            opening.case_id = closing_records.case_id
+            and opening.source_table = closing_records.source_table
+            and opening.source_record_id = closing_records.source_record_id
+    inner join numbered as closing
+        on
+            closing.pair_role = 'closing'
+            and closing_records.case_id = closing.case_id
+            and closing_records.closing_source_table = closing.source_table
+            and closing_records.closing_source_record_id = closing.source_record_id
+    where opening.pair_role = 'opening'
+
+),
+{%- elif pair_by_record %}
 
 closing_candidates as (
 
@@ -86,6 +131,8 @@ closing_candidates as (
     where opening.pair_role = 'opening'
 
 ),
+{%- endif %}
+{%- if pair_by_record or closing_record_of %}
 
 paired as (
 
@@ -126,7 +173,7 @@ final as (
         closing.reason_code as closing_reason_code,
         closing_day.business_day_number as closing_business_day_number
     from numbered as opening
-    {%- if pair_by_record %}
+    {%- if pair_by_record or closing_record_of %}
     left join paired as closing
         on opening.event_id = closing.opening_event_id
     {%- else %}

@@ -128,3 +128,18 @@ def test_write_off_lift_counts_add_up(built_clean):
     assert ((hor["written_off_with"] + hor["written_off_without"]) == at_horizon["w"][0]).all()
     segments = lift[lift["precursor"] == "customer_segment"]
     assert segments["invoices_with"].sum() == closed["n"][0]
+
+
+def test_each_credit_limit_request_has_its_own_decision(built_20k, zone_20k):
+    """fct_credit_limit_decisions against credit_decisions.parquet: every request with its own
+    decision and decision time, also where a case has several requests, one of them pending, or
+    a D365 workflow decided in two levels."""
+    from c2c.bench.truth_checks import Truth, credit_decisions
+
+    truth = Truth(zone_20k)
+    several = truth.credit_decisions.groupby("case_id").size()
+    assert (several > 1).sum() > 0, "the 20,000-invoice simulation has cases with several credit-limit requests"
+    assert set(truth.credit_decisions["decision"]) == {"approved", "rejected", "pending"}
+    with connect_built(built_20k) as con:
+        problem = credit_decisions(con, truth)
+    assert problem is None, problem

@@ -1,12 +1,19 @@
 -- grain: one row per credit-limit request (request_id = event_id of its Credit Limit Requested
 -- event)
--- The decision is the Credit Limit Approved or Rejected event paired with the request in
--- the macro paired_events (the first request of a case with its first decision, and so on).
+-- The decision is the request's own Credit Limit Approved or Rejected event: paired_events
+-- follows int_credit_limit_requests from the request's record to its decision's record
+-- (HighRadius: the same review; D365: the last step of the journal's workflow), so a pending
+-- request never takes the decision of a later one.
 -- Next to each decision: the customer's exposure when it was taken, and how the customer paid
 -- the invoices of the following 365 days.
 with pairs as (
 
-    {{ paired_events('credit_limit', ['CREDIT_LIMIT_REQUESTED'], ['CREDIT_LIMIT_APPROVED', 'CREDIT_LIMIT_REJECTED']) }}
+    {{ paired_events(
+        'credit_limit', ['CREDIT_LIMIT_REQUESTED'], ['CREDIT_LIMIT_APPROVED', 'CREDIT_LIMIT_REJECTED'],
+        closing_record_of={
+            'model': 'int_credit_limit_requests', 'table': 'decision_table', 'record_id': 'decision_record_id'
+        }
+    ) }}
 
 ),
 

@@ -30,6 +30,7 @@ class Truth:
         self.events = pd.read_parquet(folder / "events.parquet")
         self.invoices = pd.read_parquet(folder / "invoices.parquet").set_index("case_id")
         self.promises = pd.read_parquet(folder / "promises.parquet")
+        self.credit_decisions = pd.read_parquet(folder / "credit_decisions.parquet")
         self.violations = pd.read_parquet(folder / "violations.parquet")
         self.event_collectors = pd.read_parquet(folder / "event_collectors.parquet")
         self.as_of_date = json.loads((folder / "manifest.json").read_text())["as_of_date"]
@@ -110,6 +111,23 @@ def promises(con, truth: Truth) -> str | None:
     want = {(c, str(s)): (f, second(m), second(e)) for c, s, f, m, e in
             zip(t.case_id, t.promise_source_id, t.fate, t.made_at, t.ended_at)}
     return _diff("fct_promises_to_pay", got, want)
+
+
+def credit_decisions(con, truth: Truth) -> str | None:
+    """Each credit-limit request's own decision and its time, per case (the requests of a case
+    as a sorted list: two requests may share a case and a request time)."""
+    mart = con.execute("select case_id, requested_at, decision, decided_at from fct_credit_limit_decisions").df()
+
+    def per_case(case_ids, requested, decision, decided) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for c, r, d, t in zip(case_ids, requested, decision, decided):
+            out.setdefault(c, []).append((str(pd.Timestamp(r).floor("s")), d,
+                                          None if pd.isna(t) else str(pd.Timestamp(t).floor("s"))))
+        return {c: sorted(v, key=str) for c, v in out.items()}
+
+    t = truth.credit_decisions
+    return _diff("fct_credit_limit_decisions", per_case(mart.case_id, mart.requested_at, mart.decision, mart.decided_at),
+                 per_case(t.case_id, t.requested_at, t.decision, t.decided_at))
 
 
 def cycle_times(con, truth: Truth) -> str | None:
@@ -319,6 +337,7 @@ CHECKS: dict[str, Callable] = {
     "cases": cases,
     "conformance": conformance,
     "promises": promises,
+    "credit_decisions": credit_decisions,
     "cycle_times": cycle_times,
     "ar_monthly": ar_monthly,
     "precursor_outcomes": precursor_outcomes,

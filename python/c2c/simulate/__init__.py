@@ -13,6 +13,7 @@
 - ``event_collectors.parquet`` per true event: who did it (collector, manager, clerk, approver,
   system) and the collector who owned the case then (``collectors.py``); ``invoices.parquet``
   carries each case's ``collector`` by the design rule and ``collector_changed_mid_case``;
+- ``credit_decisions.parquet`` every credit-limit request with its own decision and its time;
 - ``faults.parquet``     every injected landing-zone fault and how it should be handled;
 - ``manifest.json``      parameters, as-of date and row counts; ``enumerated_values``: records per
   enumerated value of the contract (current state, as written); ``shapes``: rows of each shape the
@@ -81,6 +82,7 @@ TRUTH_ORDER = {
     "event_collectors": "case_id, event_rank",
     "violations": "rule_id, company_code, invoice_id, detail",
     "promises": "case_id, made_at, promise_source_id",
+    "credit_decisions": "case_id, requested_at, decided_at, decision",
     "faults": "fault_kind, source_system, source_table, source_record_id, file_path, line_number, column_name",
 }
 
@@ -437,7 +439,30 @@ def _write_truth(w: World, keys: dict, dest: Path, writer: Writer, cases: Cases,
     finally:
         for v in ("inv", "dev"):
             con.unregister(v)
+    _write_credit_decisions(w, keys, dest, con)
     return _write_promises(w, keys, dest, con)
+
+
+def _write_credit_decisions(w: World, keys: dict, dest: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """``credit_decisions.parquet``: one row per credit-limit request with its own decision
+    (approved, rejected or pending) and when it was taken, on the invoice it is attached to."""
+    cr = w.credit_reviews
+    decided = cr["decided_ts"] < NEVER
+    df = pd.DataFrame({
+        "case_id": pd.Series(keys["case_company"][cr["inv"]]).str.lower().to_numpy(dtype=object) + ":"
+        + keys["inv_id"][cr["inv"]],
+        "source_system": np.where(cr["is_hr"], "highradius", "d365"), "requested_ts": cr["requested_ts"],
+        "decision": np.where(~decided, "pending", np.where(cr["outcome"] == "REJECTED", "rejected", "approved")),
+        "decided_ts": np.where(decided, cr["decided_ts"], -1)})
+    con.register("credit_truth", df)
+    try:
+        con.execute(f"""COPY (
+            select case_id, source_system, make_timestamp(requested_ts * 1000000) as requested_at, decision,
+                   case when decided_ts >= 0 then make_timestamp(decided_ts * 1000000) end as decided_at
+            from credit_truth order by case_id, requested_at, decided_at, decision
+        ) TO '{(dest / 'credit_decisions.parquet').as_posix()}' (FORMAT parquet, COMPRESSION zstd)""")
+    finally:
+        con.unregister("credit_truth")
 
 
 def _write_faults(w: World, faults: pd.DataFrame, dest: Path, con: duckdb.DuckDBPyConnection,
