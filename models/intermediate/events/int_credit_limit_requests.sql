@@ -209,13 +209,13 @@ final as (
         requested_at,
         requested_by,
         requested_limit,
-        coalesce(currency, invoice_currency) as currency,
         decision_code,
         decided_at,
         decided_by,
         decision_table,
         decision_record_id,
-        decision_reason
+        decision_reason,
+        coalesce(currency, invoice_currency) as currency
     from attached
 
 )
