@@ -66,14 +66,18 @@ def _original_identities(zone: Path) -> dict[str, set[str]]:
     con = duckdb.connect()
     q = lambda sql: {str(v).strip() for (v,) in con.execute(sql).fetchall() if v is not None and str(v).strip()}  # noqa: E731
     d365, hr = zone / "d365", zone / "highradius"
+
+    def csv(obj: str) -> str:
+        # every file carries the contract header; a malformed line (an injected fault) is skipped
+        return f"read_csv('{hr}/{obj}/*.csv', header=true, all_varchar=true, ignore_errors=true)"
+
     return {
         "customer account": q(f"select accountnum from read_parquet('{d365}/custtable/*.parquet')")
-        | q(f"select customer_number from read_csv('{hr}/hr_customer/*.csv', all_varchar=true)"),
+        | q(f"select customer_number from {csv('hr_customer')}"),
         "party name": q(f"select name from read_parquet('{d365}/dirpartytable/*.parquet')")
-        | q(f"select customer_name from read_csv('{hr}/hr_customer/*.csv', all_varchar=true)"),
+        | q(f"select customer_name from {csv('hr_customer')}"),
         "worker id": q(f"select personnelnumber from read_parquet('{d365}/hcmworker/*.parquet')"),
-        "collector": q(f"select collector_id from read_csv('{hr}/hr_collector/*.csv', all_varchar=true)")
-        | q(f"select collector_name from read_csv('{hr}/hr_collector/*.csv', all_varchar=true)"),
+        "collector": q(f"select collector_id from {csv('hr_collector')}") | q(f"select collector_name from {csv('hr_collector')}"),
     }
 
 
