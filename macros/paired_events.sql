@@ -87,6 +87,8 @@ closing_records as (
     where {{ closing_record_of['record_id'] }} is not null
 
 ),
+{%- endif %}
+{%- if pair_by_record or closing_record_of %}
 
 closing_candidates as (
 
@@ -98,6 +100,7 @@ closing_candidates as (
             order by closing.event_timestamp, closing.activity_order, closing.event_id
         ) as candidate_rank
     from numbered as opening
+    {%- if closing_record_of %}
     inner join closing_records
         on
             opening.case_id = closing_records.case_id
@@ -109,30 +112,15 @@ closing_candidates as (
             and closing_records.case_id = closing.case_id
             and closing_records.closing_source_table = closing.source_table
             and closing_records.closing_source_record_id = closing.source_record_id
-    where opening.pair_role = 'opening'
-
-),
-{%- elif pair_by_record %}
-
-closing_candidates as (
-
-    select
-        opening.event_id as opening_event_id,
-        closing.event_id as closing_event_id,
-        row_number() over (
-            partition by opening.event_id
-            order by closing.event_timestamp, closing.activity_order, closing.event_id
-        ) as candidate_rank
-    from numbered as opening
+    {%- else %}
     inner join numbered as closing
         on
             closing.pair_role = 'closing'
             and {{ closes_its_own_opening('opening', 'closing') }}
+    {%- endif %}
     where opening.pair_role = 'opening'
 
 ),
-{%- endif %}
-{%- if pair_by_record or closing_record_of %}
 
 paired as (
 
