@@ -30,7 +30,9 @@ with events as (
         event_timestamp,
         resource,
         source_system,
+        {%- if closing_record_of %}
         source_table,
+        {%- endif %}
         source_record_id,
         amount,
         currency,
