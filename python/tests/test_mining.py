@@ -3,6 +3,7 @@ built here, and end to end on a simulated landing zone against its ground truth.
 
 from __future__ import annotations
 
+import shutil
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 
@@ -13,6 +14,7 @@ from c2c.db import connect_built
 from c2c.mining import (
     CONFORMANCE_COLUMNS,
     DISCOVERED_MODEL_COLUMNS,
+    NORMATIVE_BPMN,
     TEMPORAL_PROFILE_COLUMNS,
     discover_model,
     load_normative_net,
@@ -21,6 +23,8 @@ from c2c.mining import (
     variant_conformance,
     variant_traces,
 )
+
+from .conftest import run_dbt
 
 BASE = ("INVOICE_CREATED", "INVOICE_POSTED")
 PAID = (*BASE, "PAYMENT_RECEIVED", "PAYMENT_POSTED", "INVOICE_SETTLED")
@@ -194,6 +198,49 @@ def test_replay_in_worker_processes_gives_the_same_rows(monkeypatch):
     assert not serial.set_index("variant_id").loc["late_letter", "is_fit"]
 
 
+def test_stored_replays_are_reused_and_give_the_rows_of_a_full_replay(monkeypatch):
+    # yesterday's rows, then a day later: one variant gone, one new, every count changed
+    from c2c.mining import conformance
+
+    steps, counts = frames({"ok": (PAID, 90), "late_letter": (LETTER_AFTER_SETTLEMENT, 10), "skip": (LEVEL_SKIPPED, 3)})
+    stored = variant_conformance(steps, counts)
+    steps, counts = frames({"ok": (PAID, 95), "late_letter": (LETTER_AFTER_SETTLEMENT, 11), "dunned": (DUNNED, 7)})
+    full = variant_conformance(steps, counts)
+    replayed = []
+    real_replay = conformance._replay
+    monkeypatch.setattr(conformance, "_replay", lambda traces, path: replayed.extend(traces) or real_replay(traces, path))
+    incremental = variant_conformance(steps, counts, stored=stored)
+    pd.testing.assert_frame_equal(incremental, full)
+    assert replayed == [DUNNED]
+    assert incremental.set_index("variant_id").loc["late_letter", "deviating_cases"] == 11
+
+
+def test_a_stored_replay_is_reused_only_for_the_same_activities_and_fingerprint():
+    steps, counts = frames({"ok": (PAID, 90), "late_letter": (LETTER_AFTER_SETTLEMENT, 10), "skip": (LEVEL_SKIPPED, 3)})
+    full = variant_conformance(steps, counts)
+    stored = full.copy()
+    stored["fitness"] = 0.5  # a value no replay gave: where it survives, the stored row was reused
+    stored.loc[stored["variant_id"] == "late_letter", "replay_fingerprint"] = "another model"
+    stored.loc[stored["variant_id"] == "skip", "variant_activities"] = "INVOICE_CREATED"
+    out = variant_conformance(steps, counts, stored=stored).set_index("variant_id")["fitness"]
+    expected = full.set_index("variant_id")["fitness"]
+    assert out["ok"] == 0.5
+    assert out["late_letter"] == expected["late_letter"] < 1.0
+    assert out["skip"] == expected["skip"] < 1.0
+    with pytest.raises(ValueError, match="replay_fingerprint.*full-refresh"):
+        variant_conformance(steps, counts, stored=full.drop(columns="replay_fingerprint"))
+
+
+def test_the_replay_fingerprint_follows_the_model_file(tmp_path):
+    from c2c.mining.conformance import replay_fingerprint
+
+    copy = tmp_path / "model.bpmn"
+    copy.write_bytes(NORMATIVE_BPMN.read_bytes())
+    assert replay_fingerprint(copy) == replay_fingerprint() == replay_fingerprint(None)
+    copy.write_bytes(NORMATIVE_BPMN.read_bytes() + b"\n")
+    assert replay_fingerprint(copy) != replay_fingerprint()
+
+
 def test_replay_processes_start_only_where_they_pay():
     from c2c.mining.conformance import MIN_VARIANTS_PER_PROCESS, replay_processes
 
@@ -283,6 +330,33 @@ def built_mining(built_default):
     """The session build of the default landing zone: pm_discovered_model, pm_variant_conformance
     and everything upstream, with their data tests."""
     return built_default
+
+
+def test_an_incremental_run_reuses_stored_replays_and_removes_gone_variants(built_mining, zone_default, tmp_path):
+    # a copy of the session build, its stored rows altered: the first variant's fitness (kept:
+    # reused), the second's fingerprint (replayed), the third row deleted (replayed), a variant
+    # no case follows (removed); then `dbt run` of the model alone, incremental
+    import duckdb
+
+    db = tmp_path / "c2c.duckdb"
+    shutil.copy(built_mining, db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("use marts")
+        before = con.sql("select * from pm_variant_conformance order by variant_id").df()
+        first, second, third = before["variant_id"].head(3)
+        con.execute("update pm_variant_conformance set fitness = -1 where variant_id = ?", [first])
+        con.execute("update pm_variant_conformance set fitness = -1, replay_fingerprint = 'x' where variant_id = ?",
+                    [second])
+        con.execute("delete from pm_variant_conformance where variant_id = ?", [third])
+        con.execute("insert into pm_variant_conformance select * replace ('gone' as variant_id) "
+                    "from pm_variant_conformance where variant_id = ?", [first])
+    run_dbt(zone_default, db, "run", "--select", "pm_variant_conformance")
+    with duckdb.connect(str(db), read_only=True) as con:
+        after = con.sql("select * from marts.pm_variant_conformance order by variant_id").df()
+    assert after.loc[after["variant_id"] == first, "fitness"].tolist() == [-1]
+    expected = before.copy()
+    expected.loc[expected["variant_id"] == first, "fitness"] = -1
+    pd.testing.assert_frame_equal(after.reset_index(drop=True), expected.reset_index(drop=True))
 
 
 def test_every_variant_is_replayed_and_the_known_deviations_are_found(built_mining, zone_default):
