@@ -26,6 +26,9 @@ from c2c.mining import (
 
 from .conftest import run_dbt
 
+# pm4py's own function, taken before any discovery here puts the project's in its place
+from pm4py.util.compression.util import discover_dfg_uvcl as PM4PY_DISCOVER_DFG_UVCL  # noqa: E402
+
 BASE = ("INVOICE_CREATED", "INVOICE_POSTED")
 PAID = (*BASE, "PAYMENT_RECEIVED", "PAYMENT_POSTED", "INVOICE_SETTLED")
 DUNNED = (*BASE, "DUE_DATE_PASSED", "DUNNING_LETTER_1_SENT", "DUNNING_LETTER_2_SENT", "PAYMENT_RECEIVED",
@@ -103,6 +106,39 @@ def test_noise_threshold_weights_variants_by_their_cases():
     assert filtered["process_tree"] == "->( " + ", ".join(f"'{a}'" for a in PAID) + " )"
     steps, counts = frames({"usual": (PAID, 10), "early": (early, 990)})
     assert discover_model(steps, counts, 0.2).iloc[0]["process_tree"] == "->( " + ", ".join(f"'{a}'" for a in early) + " )"
+
+
+def test_one_pass_dfg_equals_pm4pys_in_counts_and_key_order():
+    import random
+    from collections import Counter
+
+    from c2c.mining.discovery import discover_dfg_uvcl
+
+    assert PM4PY_DISCOVER_DFG_UVCL is not discover_dfg_uvcl
+    rng = random.Random(7)
+    activities = ["b", "a", "d", "c", "e"]
+    for _ in range(50):
+        log = Counter({tuple(rng.choices(activities, k=rng.randint(0, 6))): rng.randint(1, 9) for _ in range(20)})
+        ours = discover_dfg_uvcl(log)
+        theirs = PM4PY_DISCOVER_DFG_UVCL(log)
+        assert list(ours.graph.items()) == list(theirs.graph.items())
+        assert list(ours.start_activities.items()) == list(theirs.start_activities.items())
+        assert list(ours.end_activities.items()) == list(theirs.end_activities.items())
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.3])
+def test_discovery_with_the_one_pass_dfg_equals_pm4pys_own(monkeypatch, noise):
+    # the variants of the conformance tests, mined with pm4py's DFG function and with ours
+    from c2c.mining import discovery
+
+    steps, counts = frames({"ok": (PAID, 90), "late_letter": (LETTER_AFTER_SETTLEMENT, 10),
+                            "skip": (LEVEL_SKIPPED, 3), "fourth": (FOURTH_LEVEL, 1), "dunned": (DUNNED, 7)})
+    ours = discover_model(steps, counts, noise_threshold=noise)
+    monkeypatch.setattr(discovery, "_use_one_pass_dfg", lambda: None)
+    from pm4py.util.compression import util as pm4py_util
+
+    monkeypatch.setattr(pm4py_util, "discover_dfg_uvcl", PM4PY_DISCOVER_DFG_UVCL)
+    pd.testing.assert_frame_equal(discover_model(steps, counts, noise_threshold=noise), ours)
 
 
 def test_discovery_on_no_variants_returns_typed_empty_frame():

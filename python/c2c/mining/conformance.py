@@ -222,7 +222,7 @@ def variant_conformance(steps: pd.DataFrame, variants: pd.DataFrame, model_path:
     variant_ids = sorted(traces)
     activities = {v: " > ".join(traces[v]) for v in variant_ids}
     to_replay = [v for v in variant_ids if (v, activities[v]) not in reusable]
-    replayed = dict(zip(to_replay, _replay_all([traces[v] for v in to_replay], model_path, processes)))
+    replayed = dict(zip(to_replay, _replay_all([traces[v] for v in to_replay], model_path, processes))) if to_replay else {}
     total_cases = sum(counts[v] for v in variant_ids)
     model_name = Path(model_path).name if model_path else NORMATIVE_BPMN.name
     rows = []

@@ -28,6 +28,40 @@ def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
 
 
+def discover_dfg_uvcl(log: Counter):
+    """pm4py's `discover_dfg_uvcl` (pm4py.util.compression.util), the directly-follows graph of a
+    variant log with its start and end activities, in one pass over the variants. pm4py's own
+    updates a Counter once per pair and scans every variant once per activity; the inductive
+    miner calls it on every sub-log it tries (114 times on 13,000 variants, 21 of its 23 s). The
+    same counts in the same key order (python/tests/test_mining.py compares the two)."""
+    from pm4py.objects.dfg.obj import DFG
+
+    dfg = DFG()
+    graph = dfg.graph
+    starts: Counter = Counter()
+    ends: Counter = Counter()
+    for trace, count in log.items():
+        if not trace:
+            continue
+        for pair in zip(trace, trace[1:]):
+            graph[pair] += count
+        starts[trace[0]] += count
+        ends[trace[-1]] += count
+    # pm4py adds them in the order of the sorted alphabet
+    for activity in sorted(starts):
+        dfg.start_activities[activity] = starts[activity]
+    for activity in sorted(ends):
+        dfg.end_activities[activity] = ends[activity]
+    return dfg
+
+
+def _use_one_pass_dfg() -> None:
+    """Let pm4py's inductive miner compute its directly-follows graphs with discover_dfg_uvcl."""
+    from pm4py.util.compression import util as compression_util
+
+    compression_util.discover_dfg_uvcl = discover_dfg_uvcl
+
+
 def discover_model(steps: pd.DataFrame, variants: pd.DataFrame, noise_threshold: float = 0.0) -> pd.DataFrame:
     """One row: the process tree, Petri net (PNML) and BPMN (XML) discovered from the variants.
 
@@ -56,6 +90,7 @@ def discover_model(steps: pd.DataFrame, variants: pd.DataFrame, noise_threshold:
     from pm4py.objects.petri_net.exporter.variants.pnml import export_petri_as_string
     from pm4py.objects.process_tree.utils import generic as pt_util
 
+    _use_one_pass_dfg()
     parameters = {"noise_threshold": float(noise_threshold), "multiprocessing": False}
     miner = IMFUVCL(parameters) if noise_threshold > 0 else IMUVCL(parameters)
     tree = miner.apply(IMDataStructureUVCL(log), parameters)
