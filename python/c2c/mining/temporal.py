@@ -14,6 +14,7 @@ pm4py's temporal-profile conformance.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .discovery import empty_frame
@@ -41,8 +42,12 @@ def sample_case_ids(case_ids: pd.Series, max_cases: int) -> pd.Series:
     ids = pd.Series(pd.unique(case_ids.astype("string").dropna()), dtype="string")
     if len(ids) <= max_cases:
         return ids.sort_values(kind="mergesort").reset_index(drop=True)
-    keys = pd.util.hash_pandas_object(ids, index=False, hash_key="c2c-temporal-pro")
-    frame = pd.DataFrame({"case_id": ids, "key": keys.to_numpy()})
+    keys = pd.util.hash_pandas_object(ids, index=False, hash_key="c2c-temporal-pro").to_numpy()
+    # only the ids whose key is at most the max_cases-th smallest can be chosen: sort those alone
+    # (ties at that key are all kept, and the sort below decides between them as before)
+    kth = np.partition(keys, max_cases - 1)[max_cases - 1]
+    candidates = keys <= kth
+    frame = pd.DataFrame({"case_id": ids[candidates], "key": keys[candidates]})
     chosen = frame.sort_values(["key", "case_id"], kind="mergesort").head(max_cases)
     return chosen["case_id"].sort_values(kind="mergesort").reset_index(drop=True)
 
