@@ -14,7 +14,8 @@ def model(dbt, session):
         materialized="incremental",
         unique_key="variant_id",
         incremental_strategy="delete+insert",
-        on_schema_change="fail",
+        # a table of an earlier version gains the new columns; every row is written again
+        on_schema_change="append_new_columns",
     )
     from c2c.mining import variant_conformance
 
