@@ -32,8 +32,9 @@ def discover_dfg_uvcl(log: Counter):
     """pm4py's `discover_dfg_uvcl` (pm4py.util.compression.util), the directly-follows graph of a
     variant log with its start and end activities, in one pass over the variants. pm4py's own
     updates a Counter once per pair and scans every variant once per activity; the inductive
-    miner calls it on every sub-log it tries (114 times on 13,000 variants, 21 of its 23 s). The
-    same counts in the same key order (python/tests/test_mining.py compares the two)."""
+    miner calls it on every sub-log it tries (114 times on 13,069 variants: 20.9 of its 24.5 s
+    under the profiler). The same counts in the same key order (python/tests/test_mining.py
+    compares the two)."""
     from pm4py.objects.dfg.obj import DFG
 
     dfg = DFG()
